@@ -1,0 +1,60 @@
+"""Choose a reading: one option at every point where the text is ambiguous."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from foedus.errors import FoedusError, Location
+from foedus.model.treaty import Treaty
+
+
+@dataclass(frozen=True)
+class Reading:
+    name: str
+    choices: tuple[tuple[str, str], ...]  # (point, option), in the model's order
+
+    def option(self, point: str) -> str:
+        return dict(self.choices)[point]
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.choices)
+
+
+def reading_names(treaty: Treaty) -> list[str]:
+    names = ["default"] + [r.id for r in treaty.named_readings]
+    names += [f"{p.id}={o}" for p in treaty.readings for o in p.options]
+    return names
+
+
+def choose_reading(treaty: Treaty, requested: list[str] | str | None = None, file: str | None = None) -> Reading:
+    """``requested``: named readings and/or ``point=option`` words, applied in order over the defaults."""
+    if isinstance(requested, str):
+        requested = [requested]
+    requested = [r for r in (requested or []) if r and r != "default"]
+    choices = {p.id: p.default for p in treaty.readings}
+    points = {p.id: p for p in treaty.readings}
+    named = {r.id: r for r in treaty.named_readings}
+    where = Location(file or treaty.id)
+    for word in requested:
+        if word in named:
+            for point, option in named[word].choose.items():
+                _check(points, point, option, where, f"named reading {word!r}")
+                choices[point] = option
+        elif "=" in word:
+            point, option = (s.strip() for s in word.split("=", 1))
+            _check(points, point, option, where, "the requested reading")
+            choices[point] = option
+        else:
+            raise FoedusError(f"unknown reading {word!r} for {treaty.id}", where=where,
+                              expected="one of " + ", ".join(reading_names(treaty)))
+    name = "+".join(requested) if requested else "default"
+    return Reading(name=name, choices=tuple((p.id, choices[p.id]) for p in treaty.readings))
+
+
+def _check(points: dict, point: str, option: str, where: Location, what: str) -> None:  # type: ignore[type-arg]
+    if point not in points:
+        raise FoedusError(f"{what} names an unknown reading point {point!r}", where=where,
+                          expected="one of " + ", ".join(points) if points else "no reading points in this model")
+    if option not in points[point].options:
+        raise FoedusError(f"{what}: {option!r} is not an option of {point!r}", where=where,
+                          expected="one of " + ", ".join(points[point].options))

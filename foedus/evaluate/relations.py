@@ -1,0 +1,135 @@
+"""Relations between states on a date, derived from timeline facts.
+
+allied: a `treaty_in_force` of kind alliance (until `treaty_ended` or a successor that `replaces`
+it), or an `alliance_concluded` with no separate entry into force on record (in force from its
+date). at_war: a `state_of_war` (or an armed attack recorded with state_of_war: true) until an
+`end_of_war` or a `peace_settlement` that ends it. An armed attack that does not say whether it
+brought a state of war leaves at_war unknown. united_with: allied, or forces stationed.
+
+A world of treaty models (foedus.world) adds the alliances its models put in force.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from foedus.model.events import Event
+
+Interval = tuple[date, date | None]  # [start, end) ; None = open
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _covers(intervals: Iterable[Interval], on: date) -> bool:
+    return any(start <= on and (end is None or on < end) for start, end in intervals)
+
+
+@dataclass
+class TimelineFacts:
+    alliances: dict[tuple[str, str], list[tuple[Interval, str]]] = field(default_factory=lambda: defaultdict(list))
+    wars: dict[tuple[str, str], list[Interval]] = field(default_factory=lambda: defaultdict(list))
+    attacks_unclear: dict[tuple[str, str], list[date]] = field(default_factory=lambda: defaultdict(list))
+    stationed: dict[tuple[str, str], list[Interval]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event]) -> TimelineFacts:
+        facts = cls()
+        events = sorted(events, key=lambda e: (e.date, e.line or 0))
+        treaty_members: dict[str, tuple[str, ...]] = {}
+        treaty_start: dict[str, date] = {}
+        treaty_end: dict[str, date] = {}
+        concluded: dict[str, Event] = {}
+        for e in events:
+            tid = e.treaty or e.id
+            if e.type == "treaty_in_force" and e.attributes.get("kind") in ("alliance", "defence", "defense"):
+                treaty_members[tid] = e.actors
+                treaty_start[tid] = e.date
+                replaced = e.attributes.get("replaces")
+                for old in replaced if isinstance(replaced, list) else [replaced] if replaced else []:
+                    treaty_end.setdefault(str(old), e.date)
+            elif e.type == "alliance_concluded":
+                concluded[tid] = e
+            elif e.type == "treaty_ended":
+                treaty_end.setdefault(tid, e.date)
+        for tid, e in concluded.items():
+            if tid not in treaty_start:
+                treaty_members[tid] = e.actors
+                treaty_start[tid] = e.date
+        for tid, members in treaty_members.items():
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    facts.alliances[_pair(a, b)].append(((treaty_start[tid], treaty_end.get(tid)), tid))
+        open_wars: dict[tuple[str, str], date] = {}
+        for e in events:
+            pairs = [_pair(a, b) for a in e.actors for b in e.targets if a != b]
+            if e.type == "state_of_war" or (e.type == "armed_attack" and e.attributes.get("state_of_war") is True):
+                for p in pairs:
+                    open_wars.setdefault(p, e.date)
+            elif e.type == "armed_attack" and "state_of_war" not in e.attributes:
+                for p in pairs:
+                    facts.attacks_unclear[p].append(e.date)
+            elif e.type == "end_of_war" or (e.type == "peace_settlement"
+                                           and e.attributes.get("ends_state_of_war") is True):
+                for p in pairs:
+                    if p in open_wars:
+                        facts.wars[p].append((open_wars.pop(p), e.date))
+            elif e.type == "forces_stationed":
+                until = e.attributes.get("until")
+                end = date.fromisoformat(str(until)) if until else None
+                facts.stationed[_pair(e.actors[0], e.targets[0])].append((e.date, end))
+        for p, start in open_wars.items():
+            facts.wars[p].append((start, None))
+        return facts
+
+    def allied(self, a: str, b: str, on: date) -> bool | None:
+        if a == b:
+            return False
+        return _covers((iv for iv, _ in self.alliances.get(_pair(a, b), [])), on)
+
+    def alliance_treaties(self, a: str, b: str, on: date) -> list[str]:
+        return [tid for (start, end), tid in self.alliances.get(_pair(a, b), [])
+                if start <= on and (end is None or on < end)]
+
+    def at_war(self, a: str, b: str, on: date) -> bool | None:
+        p = _pair(a, b)
+        if _covers(self.wars.get(p, []), on):
+            return True
+        if any(d <= on for d in self.attacks_unclear.get(p, [])):
+            return None
+        return False
+
+    def united_with(self, a: str, b: str, on: date) -> bool | None:
+        if self.allied(a, b, on):
+            return True
+        return _covers(self.stationed.get(_pair(a, b), []), on)
+
+
+@dataclass
+class CombinedFacts:
+    """Several sources of facts: true if any says true, unknown if none says true and one is unsure."""
+
+    sources: tuple[object, ...]
+
+    def _ask(self, name: str, a: str, b: str, on: date) -> bool | None:
+        unknown = False
+        for source in self.sources:
+            value = getattr(source, name)(a, b, on)
+            if value is True:
+                return True
+            if value is None:
+                unknown = True
+        return None if unknown else False
+
+    def allied(self, a: str, b: str, on: date) -> bool | None:
+        return self._ask("allied", a, b, on)
+
+    def united_with(self, a: str, b: str, on: date) -> bool | None:
+        return self._ask("united_with", a, b, on)
+
+    def at_war(self, a: str, b: str, on: date) -> bool | None:
+        return self._ask("at_war", a, b, on)

@@ -1,0 +1,131 @@
+"""What evaluation answers: plain, frozen records that the report stage renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Change:
+    """One state change, with the reason and the events behind it."""
+
+    date: date
+    subject: str  # "treaty" or a norm instance id
+    before: str
+    after: str
+    because: str
+    events: tuple[str, ...] = ()
+    article: str | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    number: int  # 0 = the initial term, 1.. = extensions
+    start: date
+    end: date  # first day after the term (the expiry date)
+    notice_deadline: date | None  # last day for a timely notice (inclusive or not: see notice_inclusive)
+
+
+@dataclass(frozen=True)
+class Notice:
+    event: str
+    date: date
+    party: str
+    verdict: str  # "timely" | "late" | "invalid"
+    effect: str
+    term: int | None
+
+
+@dataclass(frozen=True)
+class InvalidAct:
+    event: str
+    date: date
+    type: str
+    actor: str | None
+    reason: str
+    article: str | None
+
+
+@dataclass
+class LifecycleResult:
+    state: str
+    signed_on: date | None
+    signed_at: str | None
+    ratifications: dict[str, date]
+    exchange_on: date | None
+    exchange_at: str | None
+    entry_into_force: date | None
+    terms: list[Term]
+    ends_on: date | None  # first day out of force, when the end is certain as of the date
+    end_reason: str | None
+    notices: list[Notice]
+    changes: list[Change]
+    in_force: bool
+    current_term: Term | None
+    notice_deadline: date | None
+    notice_inclusive: bool
+    expires_on: date | None  # the current term's expiry, or the certain end
+
+    def in_force_on(self, d: date) -> bool:
+        if self.entry_into_force is None or d < self.entry_into_force:
+            return False
+        return self.ends_on is None or d < self.ends_on
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An act weighed against a norm instance."""
+
+    date: date
+    event: str
+    verdict: str  # honoured | fulfilled | breached | undetermined | discharged
+    says: str
+
+
+@dataclass
+class NormInstance:
+    id: str
+    norm: str
+    kind: str
+    article: str | None
+    paragraph: int | None
+    category: str
+    summary: str
+    bearer: str
+    counterparty: str
+    state: str
+    created_on: date
+    trigger_event: str | None = None
+    deadline: date | None = None  # last day on which a fulfilling act counts
+    bindings: dict[str, str] = field(default_factory=dict)
+    history: list[Change] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    ended_on: date | None = None
+
+
+@dataclass(frozen=True)
+class TriggerCheck:
+    """An event of a norm's trigger type that did not (or could not be shown to) trigger it."""
+
+    norm: str
+    event: str
+    date: date
+    verdict: str  # "not triggered" | "undetermined" | "treaty not in force"
+    false_parts: tuple[str, ...]
+    unknown_parts: tuple[str, ...]
+
+
+@dataclass
+class Outcome:
+    treaty: str
+    title: str
+    reading: str
+    choices: dict[str, str]
+    as_of: date
+    lifecycle: LifecycleResult
+    instances: list[NormInstance]
+    trigger_checks: list[TriggerCheck]
+    invalid_acts: list[InvalidAct]
+    events_used: int
+    timeline: str | None

@@ -1,0 +1,205 @@
+"""Parse condition strings into a small syntax tree. Nothing here is ever executed as Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer, UnexpectedInput, v_args
+
+from foedus.errors import FoedusError, Location
+
+KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "unknown"})
+
+
+@dataclass(frozen=True)
+class Expr:
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Lit(Expr):
+    value: Any
+
+
+@dataclass(frozen=True)
+class Name(Expr):
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    func: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Not(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class And(Expr):
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Or(Expr):
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Compare(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Member(Expr):
+    item: Expr
+    collection: Expr
+    negated: bool
+
+
+@dataclass(frozen=True)
+class ListOf(Expr):
+    items: tuple[Expr, ...]
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resources.files("foedus.parse").joinpath("expressions.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def _pos(meta: Any) -> tuple[int, int]:
+    return (getattr(meta, "line", 1), getattr(meta, "column", 1))
+
+
+@v_args(meta=True)
+class _ToAst(Transformer[Token, Expr]):
+    def or_op(self, meta: Any, c: list[Expr]) -> Expr:
+        return Or(*_pos(meta), c[0], c[1])
+
+    def and_op(self, meta: Any, c: list[Expr]) -> Expr:
+        return And(*_pos(meta), c[0], c[1])
+
+    def not_op(self, meta: Any, c: list[Expr]) -> Expr:
+        return Not(*_pos(meta), c[0])
+
+    def compare(self, meta: Any, c: list[Any]) -> Expr:
+        return Compare(*_pos(meta), str(c[1]), c[0], c[2])
+
+    def in_op(self, meta: Any, c: list[Expr]) -> Expr:
+        return Member(*_pos(meta), c[0], c[1], False)
+
+    def not_in_op(self, meta: Any, c: list[Expr]) -> Expr:
+        return Member(*_pos(meta), c[0], c[1], True)
+
+    def string(self, meta: Any, c: list[Token]) -> Expr:
+        return Lit(*_pos(meta), str(c[0])[1:-1])
+
+    def number(self, meta: Any, c: list[Token]) -> Expr:
+        text = str(c[0])
+        return Lit(*_pos(meta), float(text) if "." in text else int(text))
+
+    def date(self, meta: Any, c: list[Token]) -> Expr:
+        try:
+            return Lit(*_pos(meta), date.fromisoformat(str(c[0])))
+        except ValueError:
+            raise _BadLiteral(f"impossible date {c[0]}", c[0].line or 1, c[0].column or 1) from None
+
+    def true(self, meta: Any, c: list[Any]) -> Expr:
+        return Lit(*_pos(meta), True)
+
+    def false(self, meta: Any, c: list[Any]) -> Expr:
+        return Lit(*_pos(meta), False)
+
+    def unknown(self, meta: Any, c: list[Any]) -> Expr:
+        return Lit(*_pos(meta), None)
+
+    def list(self, meta: Any, c: list[Expr]) -> Expr:
+        return ListOf(*_pos(meta), tuple(c))
+
+    def call(self, meta: Any, c: list[Any]) -> Expr:
+        return Call(*_pos(meta), str(c[0]), tuple(c[1:]))
+
+    def path(self, meta: Any, c: list[Token]) -> Expr:
+        return Name(*_pos(meta), tuple(str(t) for t in c))
+
+
+class _BadLiteral(Exception):
+    def __init__(self, message: str, line: int, col: int):
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+def parse_expression(text: str, where: Location | None = None) -> Expr:
+    """Parse ``text``; errors point into the file when ``where`` says where the text starts."""
+
+    def at(line: int, col: int) -> Location | None:
+        if where is None or where.line is None:
+            return where
+        # Conditions are written on one line in practice; columns are offset by the value's start.
+        return Location(where.file, where.line + line - 1, (where.col or 1) + col - 1 if line == 1 else col)
+
+    try:
+        tree = _parser().parse(text)
+        return _ToAst().transform(tree)
+    except UnexpectedInput as exc:
+        line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
+        expected = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or [])
+        shown = ", ".join(_readable(t) for t in expected[:8]) or "a condition"
+        near = text.splitlines()[line - 1][max(0, col - 1): col + 11] if text else ""
+        raise FoedusError(f"cannot read condition near {near!r}", where=at(line, col),
+                          expected=shown) from None
+    except _BadLiteral as exc:
+        raise FoedusError(exc.message, where=at(exc.line, exc.col), expected="a real calendar date") from None
+    except Exception as exc:  # lark wraps transformer errors
+        inner = getattr(exc, "orig_exc", None)
+        if isinstance(inner, _BadLiteral):
+            raise FoedusError(inner.message, where=at(inner.line, inner.col),
+                              expected="a real calendar date") from None
+        raise
+
+
+_TOKEN_NAMES = {"NAME": "a name", "STRING": "a quoted text", "NUMBER": "a number", "DATE": "a date",
+                "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "CMP": "a comparison",
+                "COMMA": "','", "DOT": "'.'", "$END": "end of condition"}
+
+
+def _readable(token: str) -> str:
+    if token in _TOKEN_NAMES:
+        return _TOKEN_NAMES[token]
+    if token.startswith("__ANON"):
+        return "an operator"
+    return token.lower().strip('"')
+
+
+def names_in(expr: Expr) -> list[Expr]:
+    """Every node of ``expr``, depth first (for checks at compile time)."""
+    out: list[Expr] = [expr]
+    for child in _children(expr):
+        out.extend(names_in(child))
+    return out
+
+
+def _children(expr: Expr) -> tuple[Expr, ...]:
+    if isinstance(expr, Not):
+        return (expr.operand,)
+    if isinstance(expr, And | Or | Compare):
+        return (expr.left, expr.right)
+    if isinstance(expr, Member):
+        return (expr.item, expr.collection)
+    if isinstance(expr, ListOf):
+        return expr.items
+    if isinstance(expr, Call):
+        return expr.args
+    return ()

@@ -1,0 +1,92 @@
+"""Outcomes as JSON-ready dicts. Keys are stable and sorted; dates are ISO strings, so the same
+inputs give byte-identical JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from typing import Any
+
+from foedus.evaluate.results import NormInstance, Outcome
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def instance_dict(i: NormInstance) -> dict[str, Any]:
+    return {
+        "id": i.id, "norm": i.norm, "kind": i.kind, "article": i.article, "paragraph": i.paragraph,
+        "category": i.category, "bearer": i.bearer, "counterparty": i.counterparty, "state": i.state,
+        "created_on": _plain(i.created_on), "deadline": _plain(i.deadline), "ended_on": _plain(i.ended_on),
+        "trigger_event": i.trigger_event, "bindings": i.bindings, "summary": i.summary,
+        "history": _plain(i.history), "findings": _plain(i.findings),
+    }
+
+
+def status_dict(o: Outcome) -> dict[str, Any]:
+    """The status as of the date: the fields scripts rely on, and the detail behind them."""
+    lc = o.lifecycle
+    term = lc.current_term
+    next_deadline = None
+    if lc.in_force:
+        candidates = [d for d in (lc.notice_deadline, lc.expires_on) if d is not None and d >= o.as_of]
+        candidates += [i.deadline for i in o.instances if i.state == "active" and i.deadline is not None
+                       and i.deadline >= o.as_of]
+        next_deadline = min(candidates) if candidates else None
+    return {
+        "treaty": o.treaty,
+        "title": o.title,
+        "as_of": o.as_of.isoformat(),
+        "reading": o.reading,
+        "choices": o.choices,
+        "state": lc.state,
+        "in_force": lc.in_force,
+        "signed_on": _plain(lc.signed_on),
+        "entry_into_force": _plain(lc.entry_into_force),
+        "current_term": None if term is None else {
+            "number": term.number, "start": _plain(term.start), "end": _plain(term.end),
+            "notice_deadline": _plain(term.notice_deadline)},
+        "expires_on": _plain(lc.expires_on),
+        "ends_on": _plain(lc.ends_on),
+        "end_reason": lc.end_reason,
+        "notice_deadline": _plain(lc.notice_deadline),
+        "notice_deadline_inclusive": lc.notice_inclusive,
+        "next_deadline": _plain(next_deadline),
+        "norms": [instance_dict(i) for i in o.instances],
+        "invalid_acts": _plain(o.invalid_acts),
+    }
+
+
+def run_dict(o: Outcome) -> dict[str, Any]:
+    """Everything a run found: lifecycle, every change in date order, every instance and check."""
+    lc = o.lifecycle
+    changes = list(lc.changes) + [c for i in o.instances for c in i.history]
+    changes.sort(key=lambda c: (c.date, c.subject != "treaty", c.subject))
+    out = status_dict(o)
+    out.update({
+        "lifecycle": {
+            "ratifications": _plain(dict(sorted(lc.ratifications.items()))),
+            "exchange_of_instruments": {"date": _plain(lc.exchange_on), "place": lc.exchange_at},
+            "terms": _plain(lc.terms),
+            "notices": _plain(lc.notices),
+        },
+        "changes": _plain(changes),
+        "trigger_checks": _plain(o.trigger_checks),
+        "events_used": o.events_used,
+        "timeline": o.timeline,
+    })
+    return out
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
