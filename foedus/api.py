@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,16 +24,71 @@ from foedus.report import json_report
 
 @dataclass
 class Session:
-    """A treaty compiled under one reading, bound to one timeline: ask it about any date."""
+    """A treaty compiled under one reading, bound to one timeline: ask it about any date.
+
+    ``status_at`` answers from a cache of intervals on which the status cannot change: between two
+    consecutive events or time-driven dates (term ends, notice deadlines, duty deadlines) nothing
+    moves but the as-of date itself. Tests check it against evaluation from scratch."""
 
     compiled: CompiledTreaty
     timeline: Timeline
+    _starts: list[date] = field(default_factory=list, repr=False)
+    _spans: list[tuple[date, date, dict[str, Any]]] = field(default_factory=list, repr=False)
 
     def outcome(self, on: date | str) -> Outcome:
         return evaluate(self.compiled, self.timeline, as_date(on))
 
+    def status_at(self, on: date) -> dict[str, Any]:
+        i = bisect_right(self._starts, on) - 1
+        if i >= 0:
+            start, end, cached = self._spans[i]
+            if on < end:
+                return {**cached, "as_of": on.isoformat()}
+        outcome = self.outcome(on)
+        data = json_report.status_dict(outcome)
+        start, end = self._span(outcome)
+        j = bisect_right(self._starts, start)
+        self._starts.insert(j, start)
+        self._spans.insert(j, (start, end, data))
+        return data
+
+    def prepare(self, first: date | None = None, last: date | None = None) -> None:
+        """Fill the cache over [first, last] (default: a year before signature to 50 years after)."""
+        signed = self.compiled.treaty.signed.date if self.compiled.treaty.signed else None
+        days = [e.date for e in self.timeline.events] + ([signed] if signed else [])
+        if not days:
+            return
+        on = first or date(min(days).year - 1, 1, 1)
+        stop = last or date(max(days).year + 50, 12, 31)
+        while on <= stop:
+            self.status_at(on)
+            i = bisect_right(self._starts, on) - 1
+            on = self._spans[i][1]
+
+    def _span(self, o: Outcome) -> tuple[date, date]:
+        """The interval around ``o.as_of`` on which the status stays the same."""
+        d = o.as_of
+        one = timedelta(days=1)
+        marks = [e.date for e in self.timeline.events]
+        lc = o.lifecycle
+        for t in lc.terms:
+            marks += [t.start] + ([t.end, t.end + one] if t.end else [])
+            if t.notice_deadline:
+                marks += [t.notice_deadline, t.notice_deadline + one]
+        for x in (lc.entry_into_force, lc.ends_on, lc.expires_on, lc.signed_on,
+                  self.compiled.lifecycle.entry_into_force_on, self.compiled.lifecycle.ended_on,
+                  self.compiled.treaty.signed.date if self.compiled.treaty.signed else None):
+            if x is not None:
+                marks += [x, x + one]
+        for inst in o.instances:
+            if inst.deadline is not None:
+                marks += [inst.deadline, inst.deadline + one]
+        before = [m for m in marks if m <= d]
+        after = [m for m in marks if m > d]
+        return (max(before) if before else date.min, min(after) if after else date.max)
+
     def status(self, on: date | str) -> dict[str, Any]:
-        return json_report.status_dict(self.outcome(on))
+        return self.status_at(as_date(on))
 
     def run(self, on: date | str) -> dict[str, Any]:
         return json_report.run_dict(self.outcome(on))

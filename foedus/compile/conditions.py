@@ -114,7 +114,7 @@ class ConditionCompiler:
             value = node.value
             if isinstance(value, str) and self.registry.canonical(value):
                 value = self.registry.canonical(value)
-            return lambda ctx, v=value: v
+            return _const(value)
         if isinstance(node, ListOf):
             items = [self._compile(i, names, loc) for i in node.items]
             return lambda ctx: [f(ctx) for f in items]
@@ -158,15 +158,15 @@ class ConditionCompiler:
                 raise self._err(node, loc, f"`{head}` needs a field", f"{head}.actor, {head}.target, "
                                 f"{head}.date or {head}.<attribute>")
             if head == "event":
-                return lambda ctx, p=rest: _event_value(ctx.event, p)
-            return lambda ctx, p=rest: _event_value(ctx.trigger, p)
+                return _field(rest, trigger=False)
+            return _field(rest, trigger=True)
         if head == "parties" and not rest:
             return lambda ctx: list(ctx.parties)
         if head in names and not rest:
-            return lambda ctx, h=head: ctx.bindings.get(h)
+            return _binding(head)
         if not rest and self.registry.canonical(head):
             state = self.registry.canonical(head)
-            return lambda ctx, s=state: s
+            return _const(state)
         raise self._err(node, loc, f"unknown name `{'.'.join(node.path)}`",
                         "one of event.<field>, trigger.<field>, parties, "
                         + ", ".join(sorted(names)) + (", or a state id in quotes" if names else ""))
@@ -184,12 +184,12 @@ class ConditionCompiler:
                 raise self._err(arg, loc, "reading() names an unknown reading point",
                                 "one of " + ", ".join(repr(p) for p in self.points) if self.points
                                 else "a reading point declared in the model")
-            return lambda ctx, p=arg.value: ctx.reading.get(p)
+            return _reading(str(arg.value))
         if node.func == "has":
             arg = node.args[0]
             if not isinstance(arg, Lit) or not isinstance(arg.value, str):
                 raise self._err(arg, loc, "has() takes an attribute name in quotes", "has('directed_against')")
-            return lambda ctx, a=arg.value: (ctx.event is not None and a in ctx.event.attributes)
+            return _has(arg.value)
         args = [self._compile(a, names, loc) for a in node.args]
         if node.func == "party":
             return lambda ctx: None if (x := args[0](ctx)) is None else x in ctx.parties
@@ -232,6 +232,28 @@ class ConditionCompiler:
                 return False if attr == "claimed_directed_against" else None
             return directed
         raise self._err(node, loc, f"function `{node.func}` is not available here", "another function")
+
+
+def _const(value: Any) -> Compiled:
+    return lambda ctx: value
+
+
+def _field(path: tuple[str, ...], trigger: bool) -> Compiled:
+    if trigger:
+        return lambda ctx: _event_value(ctx.trigger, path)
+    return lambda ctx: _event_value(ctx.event, path)
+
+
+def _binding(name: str) -> Compiled:
+    return lambda ctx: ctx.bindings.get(name)
+
+
+def _reading(point: str) -> Compiled:
+    return lambda ctx: ctx.reading.get(point)
+
+
+def _has(attribute: str) -> Compiled:
+    return lambda ctx: ctx.event is not None and attribute in ctx.event.attributes
 
 
 def bool_or_none(value: Any) -> bool | None:

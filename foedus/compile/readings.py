@@ -51,7 +51,7 @@ def choose_reading(treaty: Treaty, requested: list[str] | str | None = None, fil
     return Reading(name=name, choices=tuple((p.id, choices[p.id]) for p in treaty.readings))
 
 
-def _check(points: dict, point: str, option: str, where: Location, what: str) -> None:  # type: ignore[type-arg]
+def _check(points: dict, point: str, option: str, where: Location, what: str) -> None:
     if point not in points:
         raise FoedusError(f"{what} names an unknown reading point {point!r}", where=where,
                           expected="one of " + ", ".join(points) if points else "no reading points in this model")

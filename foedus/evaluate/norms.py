@@ -118,10 +118,11 @@ def evaluate_norms(ct: CompiledTreaty, events: tuple[Event, ...], lifecycle: Lif
                 pending.append((d + timedelta(days=1), 0, inst))
         if ends is not None:
             pending.append((ends, 1, None))
-        for on, _, inst in sorted(pending, key=lambda p: (p[0], p[1], p[2].record.id if p[2] else "")):
+        for on, _, due in sorted(pending, key=lambda p: (p[0], p[1], p[2].record.id if p[2] else "")):
             if on > until:
                 break
-            if inst is not None:
+            if due is not None:
+                inst = due
                 if inst.record.state != "active" or (ends is not None and on >= ends):
                     continue
                 silent = inst.cnorm.norm.silence == "undetermined"

@@ -7,7 +7,7 @@ import json
 from foedus.model.treaty import Treaty
 
 
-def schema() -> dict:  # type: ignore[type-arg]
+def schema() -> dict:
     data = Treaty.model_json_schema()
     data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     data["title"] = "foedus treaty model"

@@ -24,8 +24,8 @@ class ReadingRef(Strict):
     reading: str
 
 
-DurationText = Annotated[str, Field(pattern=r"^\s*\d+\s*(year|month|week|day)s?(\s+and\s+\d+\s*(year|month|week|day)s?)*\s*$",
-                                    description="e.g. '30 years', '1 year', '7 days'")]
+_DURATION = r"^\s*\d+\s*(year|month|week|day)s?(\s+and\s+\d+\s*(year|month|week|day)s?)*\s*$"
+DurationText = Annotated[str, Field(pattern=_DURATION, description="e.g. '30 years', '1 year', '7 days'")]
 
 
 class Party(Strict):
@@ -108,11 +108,11 @@ class Lifecycle(Strict):
     entry_into_force: EntryRule | ReadingRef
     entry_into_force_on: date | None = Field(None, description="with entry_into_force: fixed_date")
     exchange_of_instruments_at: str | None = None
-    term: DurationText | None | ReadingRef = Field(None, description="None: no fixed term")
+    term: DurationText | ReadingRef | None = Field(None, description="None: no fixed term")
     term_from: Literal["entry_into_force", "signature"] | ReadingRef = "entry_into_force"
     in_force_on_expiry_date: bool = Field(
         False, description="false: the expiry date is the first day the treaty is no longer in force")
-    extension: DurationText | None | ReadingRef = Field(None, description="length of each tacit extension")
+    extension: DurationText | ReadingRef | None = Field(None, description="length of each tacit extension")
     extensions_limit: int | None = Field(None, description="None: any number of extensions")
     notice: Notice | None = None
     withdrawal_notice: DurationText | None = Field(
@@ -199,7 +199,7 @@ class Treaty(Strict):
     id: str
     title: str
     short_title: str | None = None
-    source: SourceInfo = Field(default_factory=SourceInfo)
+    source: SourceInfo = Field(default_factory=lambda: SourceInfo())
     parties: list[Party]
     signatories: list[Signatory] = Field(default_factory=list)
     signed: Signed | None = None

@@ -125,13 +125,13 @@ class _ToAst(Transformer[Token, Expr]):
     def unknown(self, meta: Any, c: list[Any]) -> Expr:
         return Lit(*_pos(meta), None)
 
-    def list(self, meta: Any, c: list[Expr]) -> Expr:
+    def list(self, meta: Any, c: Any) -> Expr:
         return ListOf(*_pos(meta), tuple(c))
 
-    def call(self, meta: Any, c: list[Any]) -> Expr:
+    def call(self, meta: Any, c: Any) -> Expr:
         return Call(*_pos(meta), str(c[0]), tuple(c[1:]))
 
-    def path(self, meta: Any, c: list[Token]) -> Expr:
+    def path(self, meta: Any, c: Any) -> Expr:
         return Name(*_pos(meta), tuple(str(t) for t in c))
 
 

@@ -57,14 +57,34 @@ def parse_yaml_timeline(text: str, file: str) -> Timeline:
         key = sorted(unknown)[0]
         raise FoedusError(f"unknown key `{key}` in the timeline", where=smap.locate((key,)),
                           expected="timeline, description, hypothetical, states, events")
+    if not isinstance(tree.get("events"), list):
+        raise FoedusError("`events` must be a list", where=smap.locate(("events",)),
+                          expected="a YAML list of events")
+    events, states = events_from_tree(tree, smap, file)
+    return _finish(str(tree.get("timeline") or Path(file).stem), str(tree.get("description") or ""),
+                   events, states, file, bool(tree.get("hypothetical", False)))
+
+
+def events_from_tree(tree: dict[str, Any], smap: SourceMap, file: str, id_prefix: str = "L"
+                     ) -> tuple[list[Event], dict[str, State]]:
+    """The `events:` and `states:` of a loaded YAML mapping (a timeline, or a file that embeds events
+    in the timeline format). Events without an `id` are named ``<id_prefix><line>``."""
     events_raw = tree.get("events")
+    if events_raw is None:
+        events_raw = []
     if not isinstance(events_raw, list):
         raise FoedusError("`events` must be a list", where=smap.locate(("events",)),
                           expected="a YAML list of events")
     states = _states(tree.get("states") or {}, smap)
-    events = [_event_from_yaml(item, i, smap, file) for i, item in enumerate(events_raw)]
-    return _finish(str(tree.get("timeline") or Path(file).stem), str(tree.get("description") or ""),
-                   events, states, file, bool(tree.get("hypothetical", False)))
+    events = [_event_from_yaml(item, i, smap, file, id_prefix) for i, item in enumerate(events_raw)]
+    return events, states
+
+
+def build_timeline(tid: str, description: str, events: list[Event], states: dict[str, State],
+                   file: str | None = None, hypothetical: bool = False) -> Timeline:
+    """A timeline from events parsed from one or more files: checked for duplicated and
+    contradictory events, and put in date order."""
+    return _finish(tid, description, events, states, file, hypothetical)
 
 
 def _states(raw: Any, smap: SourceMap) -> dict[str, State]:
@@ -96,7 +116,7 @@ def _as_list(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
-def _event_from_yaml(item: Any, i: int, smap: SourceMap, file: str) -> Event:
+def _event_from_yaml(item: Any, i: int, smap: SourceMap, file: str, id_prefix: str = "L") -> Event:
     where = smap.locate(("events", i))
     if not isinstance(item, dict):
         raise FoedusError("an event must be a mapping", where=where,
@@ -118,12 +138,13 @@ def _event_from_yaml(item: Any, i: int, smap: SourceMap, file: str) -> Event:
         event_id=item.get("id"),
         where=where,
         locate=lambda key: smap.locate(("events", i, key)),
+        id_prefix=id_prefix,
     )
 
 
 def _make_event(*, date_text: Any, type_: Any, actors: tuple[str, ...], targets: tuple[str, ...],
                 treaty: Any, source: Any, note: Any, attributes: dict[str, Any], event_id: Any,
-                where: Location, locate: Any) -> Event:
+                where: Location, locate: Any, id_prefix: str = "L") -> Event:
     if date_text is None:
         raise FoedusError("event has no date", where=where, expected="date: YYYY-MM-DD")
     try:
@@ -149,7 +170,7 @@ def _make_event(*, date_text: Any, type_: Any, actors: tuple[str, ...], targets:
                               else "no attributes for this event type")
     line = where.line
     return Event(
-        id=str(event_id) if event_id is not None else f"L{line}",
+        id=str(event_id) if event_id is not None else f"{id_prefix}{line}",
         date=when,
         type=str(type_),
         actors=actors,
@@ -209,7 +230,7 @@ def _csv_scalar(value: str) -> Any:
     return value
 
 
-def _finish(tid: str, description: str, events: list[Event], states: dict[str, State], file: str,
+def _finish(tid: str, description: str, events: list[Event], states: dict[str, State], file: str | None,
             hypothetical: bool) -> Timeline:
     _check_duplicates(events)
     ordered = tuple(sorted(events, key=lambda e: (e.date, e.line or 0)))
@@ -223,12 +244,12 @@ def _check_duplicates(events: list[Event]) -> None:
     once: dict[tuple[Any, ...], Event] = {}
     for e in events:
         if e.id in ids:
-            raise FoedusError(f"event id {e.id!r} is used twice (also line {ids[e.id].line})",
+            raise FoedusError(f"event id {e.id!r} is used twice (also {_line_of(ids[e.id], e)})",
                               where=Location(e.file or "", e.line), expected="unique event ids")
         ids[e.id] = e
         key = (e.date, e.type, e.actors, e.targets, e.treaty, tuple(sorted(map(str, e.attributes.items()))))
         if key in seen:
-            raise FoedusError(f"duplicated event: the same {e.type} as line {seen[key].line}",
+            raise FoedusError(f"duplicated event: the same {e.type} as {_line_of(seen[key], e)}",
                               where=Location(e.file or "", e.line), expected="each event once")
         seen[key] = e
         # Acts that happen once per party and treaty: two different dates contradict each other.
@@ -240,6 +261,11 @@ def _check_duplicates(events: list[Event]) -> None:
                     who = f" by {actor}" if actor != "*" else ""
                     raise FoedusError(
                         f"contradictory events: {e.type}{who} of {e.treaty} on {e.date} and on "
-                        f"{other.date} (line {other.line})",
+                        f"{other.date} ({_line_of(other, e)})",
                         where=Location(e.file or "", e.line), expected=f"one {e.type} date{who}")
                 once.setdefault(okey, e)
+
+
+def _line_of(other: Event, e: Event) -> str:
+    """Where ``other`` stands, as seen from ``e``: its line, or its file and line if in another file."""
+    return f"line {other.line}" if other.file == e.file else f"{other.file}:{other.line}"

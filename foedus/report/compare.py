@@ -1,0 +1,72 @@
+"""Two readings, one timeline: exactly where the outcomes differ."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from foedus.evaluate.results import Outcome
+from foedus.report.json_report import _plain
+
+
+def compare(a: Outcome, b: Outcome) -> dict[str, Any]:
+    diffs: list[dict[str, Any]] = []
+    la, lb = a.lifecycle, b.lifecycle
+    for field in ("state", "in_force", "entry_into_force", "expires_on", "ends_on", "end_reason", "notice_deadline"):
+        va, vb = getattr(la, field), getattr(lb, field)
+        if va != vb:
+            diffs.append({"subject": "treaty", "what": field, "a": _plain(va), "b": _plain(vb)})
+    ta = {t.number: t for t in la.terms}
+    tb = {t.number: t for t in lb.terms}
+    for n in sorted(set(ta) | set(tb)):
+        if ta.get(n) != tb.get(n):
+            diffs.append({"subject": "treaty", "what": f"term {n}", "a": _plain(ta.get(n)), "b": _plain(tb.get(n))})
+    na = {(n.event, n.term): n for n in la.notices}
+    nb = {(n.event, n.term): n for n in lb.notices}
+    for nkey in sorted(set(na) | set(nb), key=str):
+        n1, n2 = na.get(nkey), nb.get(nkey)
+        if (n1.verdict if n1 else None) != (n2.verdict if n2 else None):
+            diffs.append({"subject": "treaty", "what": f"notice {nkey[0]} for term {nkey[1]}",
+                          "a": n1.verdict if n1 else None, "b": n2.verdict if n2 else None})
+    ia = {i.id: i for i in a.instances}
+    ib = {i.id: i for i in b.instances}
+    for iid in sorted(set(ia) | set(ib)):
+        x, y = ia.get(iid), ib.get(iid)
+        if x is None or y is None:
+            diffs.append({"subject": iid, "what": "exists", "a": x is not None, "b": y is not None,
+                          "state_a": x.state if x else None, "state_b": y.state if y else None})
+            continue
+        if x.state != y.state:
+            diffs.append({"subject": iid, "what": "state", "a": x.state, "b": y.state,
+                          "since_a": _plain(x.history[-1].date), "since_b": _plain(y.history[-1].date)})
+        elif x.history[-1].date != y.history[-1].date:
+            diffs.append({"subject": iid, "what": f"{x.state} since", "a": _plain(x.history[-1].date),
+                          "b": _plain(y.history[-1].date)})
+        fa = [(f.date, f.event, f.verdict) for f in x.findings]
+        fb = [(f.date, f.event, f.verdict) for f in y.findings]
+        if fa != fb:
+            diffs.append({"subject": iid, "what": "findings", "a": _plain(fa), "b": _plain(fb)})
+    ca = {(c.norm, c.event): c.verdict for c in a.trigger_checks}
+    cb = {(c.norm, c.event): c.verdict for c in b.trigger_checks}
+    for key in sorted(set(ca) | set(cb)):
+        if ca.get(key) != cb.get(key):
+            diffs.append({"subject": key[0], "what": f"trigger by {key[1]}", "a": ca.get(key) or "triggered",
+                          "b": cb.get(key) or "triggered"})
+    first = _first_divergence(a, b)
+    return {"treaty": a.treaty, "as_of": a.as_of.isoformat(),
+            "a": {"reading": a.reading, "choices": a.choices}, "b": {"reading": b.reading, "choices": b.choices},
+            "same": not diffs, "first_divergence": first, "differences": diffs}
+
+
+def _first_divergence(a: Outcome, b: Outcome) -> str | None:
+    def changes(o: Outcome) -> list[tuple[str, str, str]]:
+        out = [(c.date.isoformat(), c.subject, c.after) for c in o.lifecycle.changes]
+        out += [(c.date.isoformat(), c.subject, c.after) for i in o.instances for c in i.history]
+        return sorted(out)
+    xa, xb = changes(a), changes(b)
+    for x, y in zip(xa, xb, strict=False):
+        if x != y:
+            return min(x[0], y[0])
+    if len(xa) != len(xb):
+        longer = xa if len(xa) > len(xb) else xb
+        return longer[min(len(xa), len(xb))][0]
+    return None

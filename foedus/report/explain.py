@@ -1,0 +1,93 @@
+"""Explanations: for one result, the chain events → rule → article text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from foedus.compile.compiler import CompiledTreaty
+from foedus.errors import FoedusError, Location
+from foedus.evaluate.results import Outcome
+from foedus.model.events import Event, Timeline
+from foedus.report.json_report import _plain, instance_dict
+
+
+def _event(e: Event) -> dict[str, Any]:
+    return {"id": e.id, "date": e.date.isoformat(), "type": e.type, "actors": list(e.actors),
+            "targets": list(e.targets), "attributes": _plain(e.attributes), "source": e.source,
+            "note": e.note, "where": e.where()}
+
+
+def _article(ct: CompiledTreaty, aid: str | None) -> dict[str, Any] | None:
+    if aid is None:
+        return None
+    art = ct.treaty.article(aid)
+    if art is None:
+        return {"id": aid, "text": None}
+    return {"id": art.id, "heading": art.heading, "text": art.text, "line": art.line}
+
+
+def explain(ct: CompiledTreaty, timeline: Timeline, outcome: Outcome, item: str) -> dict[str, Any]:
+    """``item``: a norm instance id, a norm id (all its instances), an event id, or ``treaty``."""
+    events = {e.id: e for e in timeline.events}
+    reading = {"name": outcome.reading, "choices": outcome.choices}
+    if item == "treaty":
+        lc = outcome.lifecycle
+        used = sorted({eid for c in lc.changes for eid in c.events} | {n.event for n in lc.notices})
+        return {
+            "item": "treaty", "as_of": outcome.as_of.isoformat(), "reading": reading,
+            "answer": {"state": lc.state, "in_force": lc.in_force, "ends_on": _plain(lc.ends_on),
+                       "expires_on": _plain(lc.expires_on), "end_reason": lc.end_reason},
+            "events": [_event(events[e]) for e in used if e in events],
+            "rule": {"lifecycle": _plain(ct.lifecycle), "terms": _plain(lc.terms), "notices": _plain(lc.notices)},
+            "changes": _plain(lc.changes),
+            "article": _article(ct, ct.lifecycle.article),
+        }
+    instances = [i for i in outcome.instances if i.id == item] or [i for i in outcome.instances if i.norm == item]
+    if instances:
+        out = []
+        for inst in instances:
+            cnorm = next(n for n in ct.norms if n.id == inst.norm)
+            ids = [inst.trigger_event] if inst.trigger_event else []
+            ids += [f.event for f in inst.findings] + [e for c in inst.history for e in c.events]
+            seen: list[str] = []
+            for eid in ids:
+                if eid and eid not in seen:
+                    seen.append(eid)
+            rule: dict[str, Any] = {
+                "norm": cnorm.id, "kind": cnorm.norm.kind, "summary": cnorm.norm.summary,
+                "bearer": cnorm.bearer, "counterparty": cnorm.counterparty,
+                "trigger": cnorm.trigger_when.text if cnorm.trigger_when else None,
+                "deadline": (str(cnorm.deadline) + (" (last day included)" if cnorm.deadline_inclusive else ""))
+                if cnorm.deadline else None,
+                "fulfilled_by": [p.when.text if p.when else p.on for p in cnorm.fulfilled_by],
+                "violated_by": [p.when.text if p.when else p.on for p in cnorm.violated_by],
+                "silence": cnorm.norm.silence,
+            }
+            out.append({"instance": instance_dict(inst), "events": [_event(events[e]) for e in seen if e in events],
+                        "rule": rule, "article": _article(ct, inst.article)})
+        checks = [c for c in outcome.trigger_checks if c.norm == item]
+        return {"item": item, "as_of": outcome.as_of.isoformat(), "reading": reading, "instances": out,
+                "trigger_checks": _plain(checks)}
+    checks = [c for c in outcome.trigger_checks if c.norm == item]
+    if checks or any(n.id == item for n in ct.norms):
+        cnorm = next(n for n in ct.norms if n.id == item)
+        return {"item": item, "as_of": outcome.as_of.isoformat(), "reading": reading, "instances": [],
+                "answer": "no instance as of this date" + ("" if cnorm.exists else " (the reading removes this norm)"),
+                "trigger_checks": [dict(_plain(c), event_detail=_event(events[c.event])) for c in checks
+                                   if c.event in events],
+                "rule": {"norm": cnorm.id, "trigger": cnorm.trigger_when.text if cnorm.trigger_when else None},
+                "article": _article(ct, cnorm.norm.article)}
+    if item in events:
+        e = events[item]
+        return {
+            "item": item, "as_of": outcome.as_of.isoformat(), "reading": reading, "event": _event(e),
+            "triggered": [i.id for i in outcome.instances if i.trigger_event == item],
+            "findings": [{"instance": i.id, **_plain(f)} for i in outcome.instances for f in i.findings
+                         if f.event == item],
+            "trigger_checks": _plain([c for c in outcome.trigger_checks if c.event == item]),
+            "invalid": _plain([a for a in outcome.invalid_acts if a.event == item]),
+            "lifecycle": _plain([c for c in outcome.lifecycle.changes if item in c.events]),
+        }
+    known = sorted({i.id for i in outcome.instances} | {n.id for n in ct.norms})
+    raise FoedusError(f"nothing called {item!r} in {ct.id} as of {outcome.as_of}", where=Location(ct.file),
+                      expected="`treaty`, an event id, a norm id or an instance id such as " + ", ".join(known[:4]))
