@@ -231,3 +231,12 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _register_subcommands() -> None:
+    from foedus.cli_world import atop_app, world_app
+    app.add_typer(atop_app, name="atop")
+    app.add_typer(world_app, name="world")
+
+
+_register_subcommands()

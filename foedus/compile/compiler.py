@@ -86,6 +86,7 @@ class CompiledLifecycle:
     rounding: Rounding
     article: str | None
     notice_article: str | None
+    after_term: str = "expires"
 
 
 @dataclass
@@ -116,6 +117,7 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
                    file: str | None = None, registry: StateRegistry | None = None,
                    extra_states: list[State] | None = None) -> CompiledTreaty:
     file = file or (smap.file if smap else treaty.id)
+    _check_named_readings(treaty, smap, file)
     chosen = choose_reading(treaty, reading, file)
     values = {p.id: p.options[chosen.option(p.id)].value for p in treaty.readings}
 
@@ -165,6 +167,7 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
         rounding=lc.date_rounding,
         article=lc.article,
         notice_article=(notice.article or lc.article) if notice else lc.article,
+        after_term=lc.after_term,
     )
     for key, allowed in (("entry_into_force", ("ratification_by_all", "exchange_of_instruments", "signature",
                                               "fixed_date")),
@@ -195,6 +198,21 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
         norms.append(_compile_norm(norm, i, cc, locate, duration, party_ids, chosen.as_dict()))
     return CompiledTreaty(treaty=treaty, reading=chosen, lifecycle=lifecycle, norms=tuple(norms),
                           registry=registry, file=file, smap=smap)
+
+
+def _check_named_readings(treaty: Treaty, smap: SourceMap | None, file: str) -> None:
+    """Every named reading must choose declared options, whichever reading is compiled."""
+    options = {p.id: list(p.options) for p in treaty.readings}
+    for i, named in enumerate(treaty.named_readings):
+        for point, option in named.choose.items():
+            where = smap.locate(("named_readings", i, "choose", point)) if smap else Location(file)
+            if point not in options:
+                raise FoedusError(f"named reading {named.id!r} names an unknown reading point {point!r}",
+                                  where=where, expected="one of " + ", ".join(options) if options
+                                  else "a point declared under `readings:`")
+            if option not in options[point]:
+                raise FoedusError(f"named reading {named.id!r}: {option!r} is not an option of {point!r}",
+                                  where=where, expected="one of " + ", ".join(options[point]))
 
 
 def split_and(text: str) -> list[str]:

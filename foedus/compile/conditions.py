@@ -42,6 +42,7 @@ Compiled = Callable[[Context], Any]
 FUNCTIONS: dict[str, tuple[int, str]] = {
     "party": (1, "x is a party to this treaty"),
     "other": (1, "the other party of a bilateral treaty"),
+    "others": (1, "the parties of this treaty other than x (a list)"),
     "allied": (2, "x and y are allied on the date (an alliance in force between them)"),
     "united_with": (2, "x unites with y: allied, or x's forces are stationed in y (or y's in x)"),
     "at_war": (2, "x and y are in a state of war on the date"),
@@ -111,10 +112,9 @@ class ConditionCompiler:
 
     def _compile(self, node: Expr, names: set[str], loc: Location) -> Compiled:
         if isinstance(node, Lit):
-            value = node.value
-            if isinstance(value, str) and self.registry.canonical(value):
-                value = self.registry.canonical(value)
-            return _const(value)
+            if isinstance(node.value, str):
+                return _text(self.registry, node.value)
+            return _const(node.value)
         if isinstance(node, ListOf):
             items = [self._compile(i, names, loc) for i in node.items]
             return lambda ctx: [f(ctx) for f in items]
@@ -199,6 +199,8 @@ class ConditionCompiler:
         if node.func == "party_in":
             return lambda ctx: None if (xs := args[0](ctx)) is None else next(
                 (x for x in (xs if isinstance(xs, list) else [xs]) if x in ctx.parties), None)
+        if node.func == "others":
+            return lambda ctx: None if (x := args[0](ctx)) is None else [p for p in ctx.parties if p != x]
         if node.func == "other":
             if len(self.parties) != 2:
                 raise self._err(node, loc, "other() needs a bilateral treaty", "a treaty with two parties")
@@ -236,6 +238,12 @@ class ConditionCompiler:
 
 def _const(value: Any) -> Compiled:
     return lambda ctx: value
+
+
+def _text(registry: StateRegistry, text: str) -> Compiled:
+    """A quoted text; a state's name is resolved when the condition is evaluated, because a
+    timeline bound after compilation may give the state another canonical id ('JAP' for 'JPN')."""
+    return lambda ctx: registry.canonical(text) or text
 
 
 def _field(path: tuple[str, ...], trigger: bool) -> Compiled:

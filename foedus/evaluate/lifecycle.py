@@ -38,6 +38,10 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
             where = ct.smap.locate(("lifecycle",)) if ct.smap else Location(ct.file)
             raise FoedusError(f"{ct.id}: {exc}", where=where,
                               expected="lifecycle.date_rounding: up or down") from None
+        except (OverflowError, ValueError):
+            # Terms chained past the end of the calendar (year 9999) for a far as-of date.
+            raise FoedusError(f"{ct.id}: the terms run past the year 9999 before {as_of}", where=Location(ct.file),
+                              expected="an earlier as-of date") from None
 
     signed = next((e for e in mine if e.type == "signature"), None)
     model_signed = ct.treaty.signed
@@ -119,6 +123,15 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
         if eif is None or e.date < eif:
             invalid.append(InvalidAct(e.id, e.date, e.type, e.actors[0], "the treaty was not in force", lc.article))
             continue
+        if e.type == "withdrawal" and lc.after_term == "continues" and lc.term is not None:
+            # The treaty continues after its term: a withdrawal is open only once the term has run.
+            term_start = eif if lc.term_from == "entry_into_force" or signed_on is None else signed_on
+            term_end = shift(term_start, lc.term)
+            if e.date < term_end:
+                invalid.append(InvalidAct(e.id, e.date, e.type, e.actors[0],
+                                          f"withdrawal before the term of {lc.term} ran out on {term_end}",
+                                          lc.article))
+                continue
         when = e.date
         if e.type == "withdrawal" and lc.withdrawal_notice is not None:
             when = shift(e.date, lc.withdrawal_notice)
@@ -169,6 +182,10 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
                                               f"given after the deadline {deadline}: the treaty is extended; "
                                               "the notice counts for the next term", number))
                 limit_reached = lc.extensions_limit is not None and number >= lc.extensions_limit
+                if effective is None and lc.extension is None and lc.after_term == "continues":
+                    # The term has run; the treaty stays in force with no fixed end.
+                    terms.append(Term(number + 1, end, None, None))  # type: ignore[arg-type]
+                    break
                 if effective is not None or lc.extension is None or limit_reached:
                     ends_on = end
                     end_events = (effective.id,) if effective else ()
@@ -179,15 +196,23 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
                 if end > as_of and not pending:
                     break
                 if len(terms) >= MAX_TERMS:
-                    break
+                    raise FoedusError(f"{ct.id}: more than {MAX_TERMS} terms before {as_of}", where=Location(ct.file),
+                                      expected=f"an as-of date within {MAX_TERMS} terms of the first")
                 number += 1
                 start, end = end, shift(end, lc.extension)
+            if lc.in_force_on_expiry_date:
+                # In force on the expiry date itself: each term runs to the day after its expiry date.
+                terms = [Term(t.number, t.start if t.number == 0 else day_after(t.start),
+                              day_after(t.end) if t.end else t.end, t.notice_deadline) for t in terms]
+                ends_on = day_after(ends_on) if ends_on is not None else None
         if terminated_on is not None and (ends_on is None or terminated_on < ends_on):
             ends_on, end_reason, end_events = terminated_on, termination_because, termination_events
             terms = [t for t in terms if t.start < terminated_on]
 
     # Time-driven changes up to the as-of date: extensions and the end.
     for term in terms[1:]:
+        if term.end is None:  # after_term: continues — no extension, the treaty simply goes on
+            continue
         if term.start <= as_of and (ends_on is None or term.start < ends_on):
             move(term.start, "tacit extension",
                  f"no timely notice before {terms[term.number - 1].notice_deadline}: extended to {term.end}",

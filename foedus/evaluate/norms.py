@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from foedus.compile.compiler import CompiledNorm, CompiledPattern, CompiledTreaty
 from foedus.compile.conditions import Context, Facts
-from foedus.dates import add
+from foedus.dates import AmbiguousDate, add
+from foedus.errors import FoedusError, Location
 from foedus.evaluate import machines
 from foedus.evaluate.results import Change, Finding, LifecycleResult, NormInstance, TriggerCheck
 from foedus.model.events import Event, vocabulary
@@ -69,7 +70,13 @@ def evaluate_norms(ct: CompiledTreaty, events: tuple[Event, ...], lifecycle: Lif
             iid, n = f"{norm.id}/{bearer}{suffix}#{n}", n + 1
         deadline = None
         if cnorm.deadline is not None and trigger is not None:
-            last = add(trigger.date, cnorm.deadline, ct.lifecycle.rounding)
+            try:
+                last = add(trigger.date, cnorm.deadline, ct.lifecycle.rounding)
+            except AmbiguousDate as exc:
+                i = next(j for j, n in enumerate(ct.treaty.norms) if n.id == norm.id)
+                where = ct.smap.locate(("norms", i, "deadline")) if ct.smap else Location(ct.file)
+                raise FoedusError(f"{ct.id}: the deadline of {iid}: {exc}", where=where,
+                                  expected="lifecycle.date_rounding: up or down") from None
             deadline = last if cnorm.deadline_inclusive else last - timedelta(days=1)
             deadline = max(deadline, trigger.date)
         record = NormInstance(
@@ -174,6 +181,11 @@ def evaluate_norms(ct: CompiledTreaty, events: tuple[Event, ...], lifecycle: Lif
         state = rec.state
         if kind == "fulfil":
             if rec.kind == "power":
+                verdicts = [n.verdict for n in lifecycle.notices if n.event == e.id]
+                if verdicts and "timely" not in verdicts:
+                    # The lifecycle gave this notice no effect (late, and it lapses): no valid exercise.
+                    rec.findings.append(Finding(e.date, e.id, "late", f"{says} — given late, without effect"))
+                    return
                 rec.findings.append(Finding(e.date, e.id, "exercised", says))
                 if inst.machine.can(state, "valid exercise"):
                     inst.move(e.date, "valid exercise", says, (e.id,))

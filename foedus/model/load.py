@@ -24,6 +24,8 @@ def validation_error(exc: ValidationError, smap: SourceMap, what: str) -> Foedus
             clean.append(part)
     field = ".".join(str(p) for p in clean) or what
     msg = err["msg"]
+    if err["type"] == "string_pattern_mismatch":  # pydantic would quote the pattern itself
+        msg = f"not a duration: {err.get('input')!r}"
     expected = _expected(err)
     if err["type"] == "extra_forbidden":
         return FoedusError(f"unknown field `{clean[-1] if clean else field}` in {what}",

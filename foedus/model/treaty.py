@@ -118,6 +118,13 @@ class Lifecycle(Strict):
     withdrawal_notice: DurationText | None = Field(
         None, description="a party may withdraw at any time with this much notice (None: no such power)")
     ended_on: date | None = Field(None, description="a recorded end date (imported models)")
+    after_term: Literal["expires", "continues"] = Field(
+        "expires", description="when a term with no tacit extension runs out: the treaty expires, or it "
+        "continues in force with no fixed end; with `continues` a withdrawal takes effect only if given "
+        "once the term has run")
+    indefinite: bool = Field(False, description="the text says the treaty remains in force indefinitely")
+    until: str | None = Field(None, description="the text keeps the treaty in force until an event or condition "
+                              "(e.g. the end of a war), in plain words; its date is recorded by ended_on")
     date_rounding: Rounding = Field(
         Rounding.REFUSE, description="29 February plus whole years: refuse, or round up / down")
 
@@ -125,6 +132,10 @@ class Lifecycle(Strict):
     def _fixed_date_has_date(self) -> Lifecycle:
         if self.entry_into_force == "fixed_date" and self.entry_into_force_on is None:
             raise ValueError("entry_into_force: fixed_date needs entry_into_force_on")
+        if self.after_term == "continues" and (self.term is None or self.extension is not None):
+            raise ValueError("after_term: continues needs a term and no extension")
+        if self.indefinite and self.until is not None:
+            raise ValueError("a treaty in force indefinitely has no `until`")
         return self
 
 

@@ -19,17 +19,23 @@ A scenario file (YAML)::
 
 Each check in ``expect`` evaluates the treaty as of ``on`` and compares what it names:
 
-``in_force`` (true/false), ``state`` (the treaty's state), ``entry_into_force``, ``exchange_on``,
-``expires_on``, ``notice_deadline``, ``ends_on`` (dates, or null for none), ``norms`` (instance id →
-state, or → ``{state, deadline, since, ended_on}``), ``absent`` (instance ids, or norm ids of which no
-instance may exist), ``invalid_acts`` (how many acts were rejected), ``notices`` (notice date →
-timely / late / invalid) and ``trigger_checks`` (norm id → the verdict on the latest event of the
-norm's trigger types dated on or before ``on``: triggered, not triggered, undetermined, or treaty
-not in force).
+- ``in_force`` (true/false) and ``state`` (the treaty's state);
+- ``entry_into_force``, ``exchange_on``, ``expires_on``, ``notice_deadline``, ``ends_on``: dates, or
+  null for none;
+- ``norms``: instance id → its state, or → ``{state, deadline, since, ended_on, findings}``, where
+  ``since`` is the date the instance entered its state and ``findings`` the verdicts on the acts
+  weighed against it, in date order;
+- ``absent``: instance ids, or norm ids of which no instance may exist;
+- ``invalid_acts``: how many acts were rejected;
+- ``notices``: notice date → its verdicts, term by term (timely / late / invalid), or a list such as
+  ``[late, timely]`` for a late notice that stops the next extension;
+- ``trigger_checks``: norm id → the verdict on the latest event of the norm's trigger types dated on
+  or before ``on``: triggered, not triggered, undetermined, or treaty not in force.
 
-``expect_error: <text>`` instead says that running the scenario must fail with an input error whose
-one-line message contains the text (the checks, if any, give the dates to evaluate; without them
-the scenario is evaluated as of its latest event).
+``expect_error: <text>`` says that running the scenario must fail with an input error whose one-line
+message contains the text. The checks, in order, must hold until the error comes (a check on a date
+whose evaluation fails is where it is expected); with no checks the scenario is evaluated as of its
+latest event.
 """
 
 from __future__ import annotations
@@ -59,7 +65,8 @@ SCENARIO_KEYS = ("scenario", "description", "treaty", "timeline", "reading", "st
 DATE_CHECKS = ("entry_into_force", "exchange_on", "expires_on", "notice_deadline", "ends_on")
 CHECK_KEYS = ("on", "in_force", "state", *DATE_CHECKS, "norms", "absent", "invalid_acts", "notices",
               "trigger_checks")
-INSTANCE_KEYS = ("state", "deadline", "since", "ended_on")
+INSTANCE_KEYS = ("state", "deadline", "since", "ended_on", "findings")
+FINDING_VERDICTS = ("fulfilled", "honoured", "breached", "discharged", "exercised", "late", "undetermined")
 TRIGGER_VERDICTS = ("triggered", "not triggered", "undetermined", "treaty not in force")
 NOTICE_VERDICTS = ("timely", "late", "invalid")
 TREATY_STATES = tuple(machines.TREATY.states)
@@ -258,8 +265,11 @@ def _check(item: Any, i: int, smap: SourceMap) -> Check:
             if not isinstance(value, dict) or not value:
                 raise FoedusError("`notices` must map notice dates to verdicts", where=loc(key),
                                   expected="e.g. {1979-04-03: timely}")
-            expect[key] = {a_date(d, key, d): one_of(v, NOTICE_VERDICTS, "notice verdict", key, d)
-                           for d, v in value.items()}
+            notices: dict[date | None, list[str]] = {}
+            for d, v in value.items():
+                verdicts = v if isinstance(v, list) else [v]
+                notices[a_date(d, key, d)] = [one_of(x, NOTICE_VERDICTS, "notice verdict", key, d) for x in verdicts]
+            expect[key] = notices
         elif key == "trigger_checks":
             if not isinstance(value, dict) or not value:
                 raise FoedusError("`trigger_checks` must map norm ids to verdicts", where=loc(key),
@@ -290,8 +300,15 @@ def _norm_expectations(value: Any, loc: Callable[..., Location], a_date: Callabl
             if key not in INSTANCE_KEYS:
                 raise FoedusError(f"unknown field `{key}` for a norm instance", where=loc("norms", iid, key),
                                   expected="one of " + ", ".join(INSTANCE_KEYS))
-            want[key] = (one_of(v, NORM_STATES, "state of a norm instance", "norms", iid, key) if key == "state"
-                         else a_date(v, "norms", iid, key, nullable=True))
+            if key == "state":
+                want[key] = one_of(v, NORM_STATES, "state of a norm instance", "norms", iid, key)
+            elif key == "findings":
+                if not isinstance(v, list):
+                    raise FoedusError("`findings` must be a list", where=loc("norms", iid, key),
+                                      expected="verdicts in date order, e.g. [honoured, breached], or []")
+                want[key] = [one_of(f, FINDING_VERDICTS, "finding", "norms", iid, key, j) for j, f in enumerate(v)]
+            else:
+                want[key] = a_date(v, "norms", iid, key, nullable=True)
         out[iid] = want
     return out
 
@@ -312,20 +329,21 @@ def run_scenario(sc: Scenario) -> ScenarioResult:
         for check in sc.checks:
             failures += check_outcome(sc, check, session.outcome(check.on))
         return ScenarioResult(sc.name, sc.file, not failures, failures, len(sc.checks))
+    # The checks before the error must hold; the error must come, and say what the scenario expects.
+    failures = []
     try:
         session = open_scenario(sc)
         for check in sc.checks or (Check(_last_date(session), None, {}, {}),):
-            session.outcome(check.on)
+            failures += check_outcome(sc, check, session.outcome(check.on))
     except FoedusError as exc:
         message = exc.one_line()
-        if sc.expect_error in message:
-            return ScenarioResult(sc.name, sc.file, True, [], len(sc.checks), error=message)
-        return ScenarioResult(sc.name, sc.file, False, [
-            f"{sc.locate('expect_error')}: expected an error containing {sc.expect_error!r}, got: {message}"],
-            len(sc.checks), error=message)
-    return ScenarioResult(sc.name, sc.file, False, [
-        f"{sc.locate('expect_error')}: expected an error containing {sc.expect_error!r}, "
-        "but the scenario ran without error"], len(sc.checks))
+        if sc.expect_error not in message:
+            failures.append(f"{sc.locate('expect_error')}: expected an error containing {sc.expect_error!r}, "
+                            f"got: {message}")
+        return ScenarioResult(sc.name, sc.file, not failures, failures, len(sc.checks), error=message)
+    failures.append(f"{sc.locate('expect_error')}: expected an error containing {sc.expect_error!r}, "
+                    "but the scenario ran without error")
+    return ScenarioResult(sc.name, sc.file, False, failures, len(sc.checks))
 
 
 def _last_date(session: Session) -> date:
@@ -465,16 +483,16 @@ def check_outcome(sc: Scenario, check: Check, o: Outcome) -> list[str]:
                          "no such instance" + (f" (instances of the norm: {', '.join(same)})" if same else ""))
                     continue
                 got_values = {"state": inst.state, "deadline": inst.deadline, "since": since(inst),
-                              "ended_on": inst.ended_on}
+                              "ended_on": inst.ended_on, "findings": [f.verdict for f in inst.findings]}
                 for field_, value in spec.items():
                     if got_values[field_] != value:
                         label = f"norms[{iid}]" if field_ == "state" else f"norms[{iid}].{field_}"
                         fail(label, value, got_values[field_])
         elif key == "notices":
             for day, verdict in want.items():
-                got_v = sorted({n.verdict for n in lc.notices if n.date == day})
-                if got_v != [verdict]:
-                    fail(f"notices[{day}]", verdict, ", ".join(got_v) or "no notice on that date")
+                got_v = [n.verdict for n in lc.notices if n.date == day]
+                if got_v != verdict:
+                    fail(f"notices[{day}]", verdict, got_v or "no notice on that date")
         elif key == "trigger_checks":
             for nid, verdict in want.items():
                 last, verdicts = trigger_verdicts(o, nid)

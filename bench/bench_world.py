@@ -1,0 +1,283 @@
+"""Benchmark of the world queries, the store and the dyad-year table on ATOP v5.0 (765 alliances).
+
+Run from the project root:
+
+    .venv/bin/python bench/bench_world.py [--queries 400] [--seed 7] [--repeat 3]
+
+It prints one table: the ATOP import, the store import, the point queries ("allies of X on D" and
+"who must assist whom if A attacks B on D", median and p99 over random queries), and the whole
+directed dyad-year table, computed by ``foedus.world.dyads.dyad_years`` and by the straightforward
+pandas baseline below, with the speed-up and an equality check of the two tables. Targets: import
+<= 2 s, point queries <= 5 ms, dyad-year table <= 3 s and >= 10x faster than the baseline.
+
+The data is read from ``../shared/data`` beside the project (never copied into it). The models come
+from ``foedus.importers.atop.import_atop`` when that module is there, else from a small stand-in
+builder in this file (alliance-level file only; obligations of every member toward every other).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from foedus.model.treaty import Treaty
+from foedus.world.dyads import DYAD_COLUMNS, DYAD_DTYPES, FIRST_YEAR, dyad_years, in_force_interval
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+ALLIANCES = SHARED / "atop" / "atop5_0_alliance_level.csv"
+MEMBERS = SHARED / "atop" / "atop4_01_member_level.csv"
+STATES = SHARED / "states" / "states2016.csv"
+
+_COLUMN_CATEGORY = {"defense": "defence", "offense": "offence", "neutral": "neutrality",
+                    "nonagg": "non_aggression", "consul": "consultation"}
+
+
+# --- the models ------------------------------------------------------------------------------------
+
+
+def stand_in_atop_models(alliance_csv: Path) -> list[Treaty]:
+    """ATOP alliances as models, for when ``foedus.importers.atop`` is not there: each alliance in force
+    from its begin date to its end date, every listed member a party throughout, and a norm binding
+    each party toward the others for each obligation coded 1."""
+    from foedus.importers.atop_csv import read_alliances
+
+    models = []
+    for alliance in read_alliances(alliance_csv):
+        members = list(dict.fromkeys(alliance.members))
+        if len(members) < 2:
+            continue
+        end = alliance.end.earliest() if alliance.end is not None else None
+        norms = [
+            {"id": column, "kind": "prohibition" if column == "nonagg" else "obligation",
+             "category": category, "summary": f"ATOP {column} = 1", "bearer": "each party",
+             "counterparty": "the other parties"}
+            for column, category in _COLUMN_CATEGORY.items() if alliance.provisions.get(column) == 1
+        ]  # fmt: skip
+        models.append(Treaty.model_validate({
+            "id": f"atop-{alliance.atopid}",
+            "title": f"ATOP alliance {alliance.atopid}",
+            "source": {"dataset": "ATOP", "dataset_id": str(alliance.atopid), "dataset_version": alliance.version,
+                       "verbatim": False},
+            "parties": [{"id": f"c{code}", "name": f"COW {code}", "cow": code} for code in members],
+            "lifecycle": {"entry_into_force": "fixed_date", "entry_into_force_on": alliance.begin.earliest(),
+                          "ended_on": end if end is None or end > alliance.begin.earliest()
+                          else alliance.begin.earliest() + timedelta(days=1)},
+            "norms": norms,
+        }))  # fmt: skip
+    return models
+
+
+def load_atop_models() -> tuple[list[Treaty], str]:
+    """The ATOP v5.0 models and how they were made."""
+    try:
+        from foedus.importers.atop import import_atop  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return stand_in_atop_models(ALLIANCES), "stand-in builder (foedus.importers.atop not found)"
+    result = import_atop(ALLIANCES, MEMBERS if MEMBERS.is_file() else None, STATES if STATES.is_file() else None)
+    return list(result.models), "foedus.importers.atop.import_atop"
+
+
+# --- the pandas baseline ---------------------------------------------------------------------------
+
+
+def pandas_dyad_years(models: Sequence[Treaty], *, first_year: int = FIRST_YEAR,
+                      last_year: int | None = None) -> pd.DataFrame:
+    """The directed dyad-year table the way a researcher would write it with pandas: a member table, a
+    self-merge per treaty, a loop over the overlapping years, a group-by. Same rules as
+    ``dyad_years`` (the treaty dates come from ``in_force_interval``); used to check it and time it."""
+    member_rows: list[dict[str, Any]] = []
+    norm_rows: list[dict[str, Any]] = []
+    latest = None
+    for model in models:
+        lc = model.lifecycle
+        dates = [lc.entry_into_force_on, lc.ended_on, model.signed.date if model.signed else None]
+        dates += [p.joined for p in model.parties] + [p.left for p in model.parties]
+        for d in dates:
+            if d is not None and (latest is None or d.year > latest):
+                latest = d.year
+        interval = in_force_interval(model)
+        if isinstance(interval, str):
+            continue
+        start, end = interval
+        if end is not None and (latest is None or end.year > latest):
+            latest = end.year
+        for party in model.parties:
+            if party.cow is None:
+                continue
+            joined = max(start, party.joined) if party.joined else start
+            left = party.left if party.left and (end is None or party.left < end) else end
+            if left is not None and left <= joined:
+                continue
+            member_rows.append({"treaty": model.id, "party": party.id, "state": party.cow,
+                                "joined": pd.Timestamp(joined),
+                                "left": pd.Timestamp(left) if left is not None else pd.NaT})
+        removed: set[str] = set()
+        if any(n.applies_when for n in model.norms):
+            from foedus.compile import compile_treaty
+
+            removed = {cn.norm.id for cn in compile_treaty(model).norms if not cn.exists}
+        ids = {p.id for p in model.parties}
+        for norm in model.norms:
+            column = {v: k for k, v in _COLUMN_CATEGORY.items()}.get(norm.category)
+            if norm.kind not in ("obligation", "prohibition") or norm.id in removed or column is None:
+                continue
+            norm_rows.append({"treaty": model.id, "column": column,
+                              "bearer": norm.bearer.strip() if norm.bearer.strip() in ids else "*",
+                              "counterparty": norm.counterparty.strip() if norm.counterparty.strip() in ids
+                              else "*"})
+    if last_year is None:
+        last_year = latest if latest is not None else FIRST_YEAR
+    members = pd.DataFrame(member_rows, columns=["treaty", "party", "state", "joined", "left"])
+    norms = pd.DataFrame(norm_rows, columns=["treaty", "column", "bearer", "counterparty"])
+    cap = pd.Timestamp(date(last_year + 1, 1, 1))
+    members["left"] = members["left"].fillna(cap)
+
+    pairs = members.merge(members, on="treaty", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["state_a"] != pairs["state_b"]].copy()
+    pairs["lo"] = pairs[["joined_a", "joined_b"]].max(axis=1)
+    pairs["hi"] = pairs[["left_a", "left_b"]].min(axis=1)
+    pairs = pairs[pairs["lo"] < pairs["hi"]]
+
+    rows = []
+    for pair in pairs.itertuples(index=False):
+        flags = dict.fromkeys(_COLUMN_CATEGORY, 0)
+        for norm in norms[norms["treaty"] == pair.treaty].itertuples(index=False):
+            if norm.bearer in ("*", pair.party_a) and norm.counterparty in ("*", pair.party_b):
+                flags[norm.column] = 1
+        last_day = pair.hi - pd.Timedelta(days=1)
+        for year in range(max(pair.lo.year, first_year), min(last_day.year, last_year) + 1):
+            rows.append({"stateA": pair.state_a, "stateB": pair.state_b, "year": year, "atopally": 1, **flags})
+    table = pd.DataFrame(rows, columns=list(DYAD_COLUMNS))
+    table = table.groupby(["stateA", "stateB", "year"], as_index=False).max()
+    return table.sort_values(["stateA", "stateB", "year"]).reset_index(drop=True).astype(DYAD_DTYPES)
+
+
+def same_table(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Whether two dyad-year tables hold the same rows (same columns and types, after sorting)."""
+    keys = ["stateA", "stateB", "year"]
+    left = a[list(DYAD_COLUMNS)].astype(DYAD_DTYPES).sort_values(keys).reset_index(drop=True)
+    right = b[list(DYAD_COLUMNS)].astype(DYAD_DTYPES).sort_values(keys).reset_index(drop=True)
+    return bool(left.equals(right))
+
+
+# --- timing ----------------------------------------------------------------------------------------
+
+
+def timed(call: Callable[[], Any], repeat: int = 1) -> tuple[Any, float]:
+    """The result of ``call`` and its best time in seconds over ``repeat`` runs."""
+    best = float("inf")
+    result: Any = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = call()
+        best = min(best, time.perf_counter() - start)
+    return result, best
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--queries", type=int, default=400, help="random point queries of each kind (>= 200)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the dyad-year table (best is kept)")
+    args = parser.parse_args(argv)
+    if not ALLIANCES.is_file():
+        print(f"needs {ALLIANCES} (the shared data folder is absent)", file=sys.stderr)
+        return 2
+
+    from foedus.store import Store
+    from foedus.world.queries import WorldIndex
+
+    rows: list[tuple[str, str, str, str]] = []
+    (models, how), t_import = timed(load_atop_models)
+    rows.append(("ATOP v5.0 import", f"{t_import * 1000:.0f} ms", "<= 2000 ms",
+                 f"{len(models)} models; {how}"))
+
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "bench.duckdb") as store:
+        counts, t_store = timed(lambda: store.import_models(models, source="atop", version="5.0"))
+        _, t_again = timed(lambda: store.import_models(models, source="atop", version="5.0"))
+    rows.append(("store import", f"{t_store * 1000:.0f} ms", "",
+                 f"{counts['treaties']} treaties, {counts['memberships']} memberships, {counts['norms']} norms;"
+                 f" again (replace): {t_again * 1000:.0f} ms"))
+
+    index, t_index = timed(lambda: WorldIndex(models))
+    rows.append(("query index build", f"{t_index * 1000:.0f} ms", "", "once per model list"))
+
+    rng = random.Random(args.seed)
+    states = sorted({m.state for m in index.flat.memberships})
+    first, last = date(1816, 1, 1).toordinal(), date(2018, 12, 31).toordinal()
+    n = max(200, args.queries)
+
+    def random_day() -> date:
+        return date.fromordinal(rng.randint(first, last))
+
+    ally_times: list[float] = []
+    ally_rows = 0
+    for _ in range(n):
+        state, day = rng.choice(states), random_day()
+        start = time.perf_counter()
+        frame = index.allies(state, day)
+        ally_times.append(time.perf_counter() - start)
+        ally_rows += len(frame)
+    rows.append(("allies of X on D", f"median {statistics.median(ally_times) * 1000:.2f} ms",
+                 "<= 5 ms", f"p99 {percentile(ally_times, 0.99) * 1000:.2f} ms over {n} queries; "
+                 f"{ally_rows / n:.1f} rows each on average"))
+
+    # who must assist: half the attacks hit a state that has allies on that day, so the cascade works
+    assist_times: list[float] = []
+    frame_times: list[float] = []
+    edges = 0
+    for i in range(n):
+        day = random_day()
+        if i % 2 == 0:
+            members = sorted({m.state for m in index.flat.memberships
+                              if m.start <= day and (m.end is None or day < m.end)})
+            target = rng.choice(members) if members else rng.choice(states)
+        else:
+            target = rng.choice(states)
+        attacker = rng.choice([s for s in states if s != target])
+        start = time.perf_counter()
+        graph = index.who_must_assist(attacker, target, day)
+        assist_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        edges += len(graph.to_frame())
+        frame_times.append(time.perf_counter() - start)
+    rows.append(("who must assist (A attacks B on D)", f"median {statistics.median(assist_times) * 1000:.2f} ms",
+                 "<= 5 ms", f"p99 {percentile(assist_times, 0.99) * 1000:.2f} ms over {n} queries; "
+                 f"{edges / n:.1f} edges each on average"))
+    rows.append(("  ... graph.to_frame()", f"median {statistics.median(frame_times) * 1000:.2f} ms", "",
+                 f"p99 {percentile(frame_times, 0.99) * 1000:.2f} ms (the DataFrame of the edges)"))
+
+    ours, t_ours = timed(lambda: dyad_years(models), args.repeat)
+    baseline, t_base = timed(lambda: pandas_dyad_years(models), 1)
+    equal = same_table(ours, baseline)
+    rows.append(("dyad-year table (foedus, DuckDB)", f"{t_ours * 1000:.0f} ms", "<= 3000 ms",
+                 f"{len(ours)} rows, years {ours['year'].min()}-{ours['year'].max()}"))
+    rows.append(("dyad-year table (pandas baseline)", f"{t_base * 1000:.0f} ms", "", f"{len(baseline)} rows"))
+    rows.append(("speed-up", f"{t_base / t_ours:.1f}x", ">= 10x", f"tables equal: {'yes' if equal else 'NO'}"))
+
+    widths = [max(len(r[i]) for r in [("measure", "value", "target", "notes"), *rows]) for i in range(4)]
+    header = ("measure", "value", "target", "notes")
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    return 0 if equal else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,774 @@
+"""The local web app: pick a treaty, a timeline and a reading, move through time with a slider, add
+what-if events and see what they change.
+
+Only the standard library serves it (``http.server``). Requests are answered by :class:`App`, a plain
+object that maps (method, path, query, body) to a response, so it can be tested without a socket.
+Nothing is kept between requests but caches keyed by their inputs (files are keyed by their
+modification time and size). Nothing is ever written, except by ``POST /api/save-scenario`` into the
+scenarios folder, when one was given.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import yaml
+
+from foedus.api import Session, as_date, empty_timeline
+from foedus.compile import compile_treaty, reading_names
+from foedus.compile.compiler import CompiledTreaty
+from foedus.errors import FoedusError, Location
+from foedus.evaluate import bind_timeline
+from foedus.evaluate.results import Outcome
+from foedus.model.events import Event, Timeline, vocabulary
+from foedus.model.load import load_treaty
+from foedus.model.treaty import Treaty
+from foedus.parse.located_yaml import SourceMap, load
+from foedus.parse.timeline import build_timeline, events_from_tree, parse_yaml_timeline, read_timeline
+from foedus.report import json_report
+from foedus.report.html import article_paragraphs, badge_css, chart_svg, key_marks, make_view, render_views
+
+TREATY_SUFFIXES = (".md", ".markdown")
+TIMELINE_SUFFIXES = (".yaml", ".yml", ".csv")
+SCENARIO_PREFIX = "scenario:"
+MAX_BODY = 256 * 1024
+MAX_EVENTS = 100
+_STATIC = {"/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+           "/static/app.css": ("app.css", "text/css; charset=utf-8"),
+           "/": ("index.html", "text/html; charset=utf-8"),
+           "/index.html": ("index.html", "text/html; charset=utf-8")}
+_PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+_REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+
+@dataclass
+class Response:
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, data: Any, status: int = 200) -> Response:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+        return cls(status, "application/json; charset=utf-8", text.encode("utf-8"))
+
+    @classmethod
+    def error(cls, message: str, status: int = 400) -> Response:
+        return cls.json({"error": " ".join(str(message).split())}, status)
+
+
+@dataclass(frozen=True)
+class _Meta:
+    """What the page needs of a session beyond one date: the slider's range, the key dates, and the
+    date shown first (entry into force)."""
+
+    range: tuple[date, date]
+    key_dates: list[dict[str, Any]]
+    default_day: date
+
+
+class _NotFound(Exception):
+    pass
+
+
+class _Refused(Exception):
+    """A request the server will not do (e.g. saving without a scenarios folder)."""
+
+    def __init__(self, message: str, status: int = 403):
+        super().__init__(message)
+        self.status = status
+
+
+class _Cache:
+    """A small LRU cache, safe across threads; ``get`` builds a missing value once per key."""
+
+    def __init__(self, size: int, on_evict: Callable[[Any], None] | None = None):
+        self.size = size
+        self.on_evict = on_evict
+        self.data: OrderedDict[Any, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any, build: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.data:
+                self.data.move_to_end(key)
+                return self.data[key]
+        value = build()
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                _, old = self.data.popitem(last=False)
+                if self.on_evict is not None:
+                    self.on_evict(old)
+        return value
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def _words(reading: str | None) -> tuple[str, ...]:
+    """A reading as the request gives it: words separated by commas, plus signs or spaces."""
+    if not reading:
+        return ()
+    return tuple(w for w in re.split(r"[,+\s]+", reading.strip()) if w and w != "default")
+
+
+def _year_shift(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+class App:
+    """The web app's request handling, independent of the socket server."""
+
+    def __init__(self, treaties_dir: Path, timelines_dir: Path, scenarios_dir: Path | None = None):
+        self.treaties_dir = Path(treaties_dir).resolve()
+        self.timelines_dir = Path(timelines_dir).resolve()
+        self.scenarios_dir = Path(scenarios_dir).resolve() if scenarios_dir is not None else None
+        for what, folder in (("treaties", self.treaties_dir), ("timelines", self.timelines_dir)):
+            if not folder.is_dir():
+                raise FoedusError(f"no such {what} folder", where=Location(str(folder)), expected="a folder")
+        if self.scenarios_dir is not None and not self.scenarios_dir.is_dir():
+            raise FoedusError("no such scenarios folder", where=Location(str(self.scenarios_dir)),
+                              expected="an existing folder to save scenarios in")
+        self._treaties = _Cache(32)
+        self._timelines = _Cache(32)
+        # The date range of each cached session, by the session's id; dropped with the session.
+        self._range_of: dict[int, _Meta] = {}
+        self._sessions = _Cache(64, on_evict=self._forget)
+        self._bind_lock = threading.Lock()
+
+    def _forget(self, session: Any) -> None:
+        self._range_of.pop(id(session), None)
+
+    # -- files -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _listing(folder: Path, suffixes: tuple[str, ...]) -> list[str]:
+        names = []
+        for p in sorted(folder.iterdir(), key=lambda p: p.name):
+            if p.name.startswith(".") or p.suffix.lower() not in suffixes or not p.is_file():
+                continue
+            try:
+                p.resolve().relative_to(folder)
+            except ValueError:
+                continue  # a link that leads out of the folder
+            names.append(p.name)
+        return names
+
+    @staticmethod
+    def _inside(folder: Path, name: str, suffixes: tuple[str, ...], what: str, folder_name: str) -> Path:
+        if not name or "/" in name or "\\" in name or "\x00" in name or name.startswith(".") \
+                or Path(name).suffix.lower() not in suffixes:
+            raise FoedusError(f"unknown {what} {name!r}", expected=f"the name of a file in the {folder_name} folder")
+        path = (folder / name).resolve()
+        try:
+            path.relative_to(folder)
+        except ValueError:
+            raise FoedusError(f"unknown {what} {name!r}", expected=f"a file inside the {folder_name} folder") from None
+        if not path.is_file():
+            raise FoedusError(f"unknown {what} {name!r}", expected=f"the name of a file in the {folder_name} folder")
+        return path
+
+    def treaty_path(self, name: str | None) -> Path:
+        if not name:
+            raise FoedusError("no treaty chosen", expected="treaty=<file name>")
+        return self._inside(self.treaties_dir, name, TREATY_SUFFIXES, "treaty", "treaties")
+
+    def timeline_path(self, name: str | None) -> Path | None:
+        if not name or name == "none":
+            return None
+        if name.startswith(SCENARIO_PREFIX):
+            if self.scenarios_dir is None:
+                raise FoedusError(f"unknown timeline {name!r}", expected="a timeline file (no scenarios folder is set)")
+            return self._inside(self.scenarios_dir, name[len(SCENARIO_PREFIX):], (".yaml", ".yml"), "timeline",
+                                "scenarios")
+        return self._inside(self.timelines_dir, name, TIMELINE_SUFFIXES, "timeline", "timelines")
+
+    def treaty(self, path: Path) -> tuple[Treaty, SourceMap]:
+        value: tuple[Treaty, SourceMap] = self._treaties.get(("treaty", _stamp(path)),
+                                                             lambda: load_treaty(str(path)))
+        return value
+
+    def timeline(self, path: Path | None) -> Timeline:
+        if path is None:
+            return empty_timeline()
+        value: Timeline = self._timelines.get(("timeline", _stamp(path)), lambda: read_timeline(path))
+        return value
+
+    def _shown(self, path: Path) -> str:
+        for folder, prefix in ((self.treaties_dir, ""), (self.timelines_dir, ""), (self.scenarios_dir, "scenarios/")):
+            if folder is not None:
+                try:
+                    return prefix + str(path.relative_to(folder))
+                except ValueError:
+                    continue
+        return path.name
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def session(self, treaty: str | None, timeline: str | None, reading: str | None,
+                extra: tuple[Event, ...] = (), extra_key: str = "") -> Session:
+        tpath = self.treaty_path(treaty)
+        lpath = self.timeline_path(timeline)
+        words = _words(reading)
+        key = ("session", _stamp(tpath), _stamp(lpath) if lpath else None, words, extra_key)
+
+        def build() -> Session:
+            model, smap = self.treaty(tpath)
+            compiled = compile_treaty(model, list(words) or None, smap=smap, file=self._shown(tpath))
+            base = self.timeline(lpath)
+            timeline = base
+            if extra:
+                timeline = build_timeline(base.id, base.description, list(base.events) + list(extra), base.states,
+                                          base.file, hypothetical=True)
+            with self._bind_lock:
+                bound = bind_timeline(compiled, timeline)
+            session = Session(compiled=compiled, timeline=bound)
+            self._range_of[id(session)] = self._meta(session)
+            return session
+
+        value: Session = self._sessions.get(key, build)
+        return value
+
+    def date_range(self, s: Session) -> tuple[date, date]:
+        """The slider's days: a year before signature to five years after the end."""
+        return self.meta(s).range
+
+    def meta(self, s: Session) -> _Meta:
+        known = self._range_of.get(id(s))
+        return known if known is not None else self._meta(s)
+
+    def _meta(self, s: Session) -> _Meta:
+        start, end = self._date_range(s)
+        keys = [{"kind": m.kind, "name": m.name, "date": m.date.isoformat(), "detail": m.detail,
+                 "certain": m.certain} for m in key_marks(make_view(s, end))]
+        lc = s.outcome(end).lifecycle
+        return _Meta((start, end), keys, lc.entry_into_force or lc.signed_on or start)
+
+    def _date_range(self, s: Session) -> tuple[date, date]:
+        ct: CompiledTreaty = s.compiled
+        t = ct.treaty
+        anchors = [t.signed.date] if t.signed else []
+        anchors += [e.date for e in s.timeline.events if e.treaty == t.id and e.type == "signature"]
+        days = [e.date for e in s.timeline.events]
+        if not anchors:
+            anchors = [d for d in (ct.lifecycle.entry_into_force_on,) if d is not None] or days[:1] \
+                or [date(2000, 1, 1)]
+        start = _year_shift(min(anchors), -1)
+        far = max([*days, *anchors])
+        o = s.outcome(far)
+        lc = o.lifecycle
+        end = lc.ends_on or lc.expires_on
+        if end is None:
+            end = far
+        # Time-driven changes after the last event (an expiry known in advance) are covered too.
+        o2 = s.outcome(max(end, far))
+        end = o2.lifecycle.ends_on or o2.lifecycle.expires_on or end
+        end = max(end, far)
+        return start, _year_shift(end, 5)
+
+    # -- what-if events ----------------------------------------------------------------------
+
+    def extra_events(self, raw: Any, treaty_id: str) -> tuple[Event, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            raise FoedusError("`events` must be a list", where=Location("request"), expected="a JSON list of events")
+        if len(raw) > MAX_EVENTS:
+            raise FoedusError(f"{len(raw)} added events", where=Location("request"),
+                              expected=f"at most {MAX_EVENTS}")
+        vocab = vocabulary()
+        out = []
+        for i, item in enumerate(raw, start=1):
+            where = f"added event {i}"
+            if not isinstance(item, dict):
+                raise FoedusError("an added event must be an object", where=Location(where),
+                                  expected="date, type, actors, targets, attributes, source")
+            entry: dict[str, Any] = {"id": f"what-if-{i}"}
+            for key in ("date", "type", "treaty", "source", "note"):
+                value = item.get(key)
+                if value not in (None, ""):
+                    entry[key] = str(value).strip()
+            for key in ("actors", "targets"):
+                value = item.get(key)
+                if isinstance(value, str):
+                    value = [v for v in re.split(r"[,;\s]+", value) if v]
+                if isinstance(value, list) and value:
+                    entry[key] = [str(v).strip() for v in value if str(v).strip()]
+            attributes = item.get("attributes") or {}
+            if not isinstance(attributes, dict):
+                raise FoedusError("`attributes` must be an object", where=Location(where), expected="{name: value}")
+            for key, value in attributes.items():
+                k = str(key).strip()
+                if k in ("id", "date", "type", "actor", "actors", "target", "targets", "treaty", "source", "note"):
+                    raise FoedusError(f"`{k}` is not an attribute", where=Location(where),
+                                      expected="an attribute of the event type")
+                entry[k] = _attribute_value(value)
+            etype = entry.get("type")
+            if "treaty" not in entry and isinstance(etype, str) and etype in vocab \
+                    and vocab[etype].treaty == "required":
+                entry["treaty"] = treaty_id
+            entry.setdefault("source", "what-if (added in the web app)")
+            try:
+                events, _ = events_from_tree({"events": [entry]}, SourceMap(where), where, id_prefix="W")
+            except FoedusError as exc:
+                raise FoedusError(exc.message, where=Location(where), expected=exc.expected) from None
+            out.extend(events)
+        return tuple(out)
+
+    # -- endpoints ---------------------------------------------------------------------------
+
+    def handle(self, method: str, target: str, body: bytes = b"") -> Response:
+        parts = urlsplit(target)
+        path = parts.path
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        try:
+            if method in ("GET", "HEAD") and path in _STATIC:
+                return self._static(path)
+            if path == "/api/catalog" and method == "GET":
+                return Response.json(self.catalog())
+            if path == "/api/treaty" and method == "GET":
+                return Response.json(self.treaty_info(query.get("treaty")))
+            if path in ("/api/status", "/api/chart", "/api/save-scenario", "/report"):
+                if method == "POST":
+                    data = self._body(body)
+                elif method == "GET" and path != "/api/save-scenario":
+                    data = self._query(query)
+                else:
+                    return Response.error(f"{method} is not allowed here", HTTPStatus.METHOD_NOT_ALLOWED)
+                if path == "/api/status":
+                    return Response.json(self.status(data))
+                if path == "/api/chart":
+                    return Response.json(self.chart(data))
+                if path == "/report":
+                    return self.report(data)
+                return Response.json(self.save_scenario(data))
+            if path.startswith("/api/"):
+                raise _NotFound(path)
+            raise _NotFound(path)
+        except FoedusError as exc:
+            return Response.error(exc.one_line(), HTTPStatus.BAD_REQUEST)
+        except _Refused as exc:
+            return Response.error(str(exc), exc.status)
+        except _NotFound:
+            return Response.error(f"no such page: {path}", HTTPStatus.NOT_FOUND)
+        except Exception as exc:  # never a traceback to the client; one line to the log
+            print(f"foedus serve: internal error on {method} {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return Response.error(f"internal error ({type(exc).__name__}); the server keeps running",
+                                  HTTPStatus.INTERNAL_SERVER_ERROR)
+
+    @staticmethod
+    def _query(query: dict[str, str]) -> dict[str, Any]:
+        data: dict[str, Any] = dict(query)
+        if "events" in data:  # a GET may carry added events as events=<JSON list>
+            try:
+                data["events"] = json.loads(data["events"])
+            except json.JSONDecodeError:
+                raise FoedusError("`events` is not JSON", where=Location("request"), expected="a JSON list") from None
+        return data
+
+    @staticmethod
+    def _body(body: bytes) -> dict[str, Any]:
+        if len(body) > MAX_BODY:
+            raise FoedusError(f"request body of {len(body)} bytes", where=Location("request"),
+                              expected=f"at most {MAX_BODY} bytes")
+        try:
+            data = json.loads(body.decode("utf-8") or "{}")
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FoedusError(f"the request body is not JSON ({exc})", where=Location("request"),
+                              expected="a JSON object") from None
+        if not isinstance(data, dict):
+            raise FoedusError("the request body is not a JSON object", where=Location("request"),
+                              expected="a JSON object")
+        return data
+
+    @staticmethod
+    def _static(path: str) -> Response:
+        name, ctype = _STATIC[path]
+        data = resources.files("foedus.serve").joinpath("static", name).read_bytes()
+        if name == "app.css":
+            data += ("\n/* state colours, shared with the HTML report */\n" + badge_css() + "\n").encode("utf-8")
+        headers = {"Content-Security-Policy": _PAGE_CSP} if name.endswith(".html") else {}
+        headers["Cache-Control"] = "no-cache"
+        return Response(200, ctype, data, headers)
+
+    def catalog(self) -> dict[str, Any]:
+        treaties = []
+        for name in self._listing(self.treaties_dir, TREATY_SUFFIXES):
+            entry: dict[str, Any] = {"file": name}
+            try:
+                t, _ = self.treaty(self.treaties_dir / name)
+                entry.update(id=t.id, title=t.short_title or t.title)
+            except FoedusError as exc:
+                entry["error"] = exc.one_line()
+            treaties.append(entry)
+        timelines = [{"file": name, "label": name} for name in self._listing(self.timelines_dir, TIMELINE_SUFFIXES)]
+        if self.scenarios_dir is not None:
+            timelines += [{"file": SCENARIO_PREFIX + name, "label": f"scenario: {name}"}
+                          for name in self._listing(self.scenarios_dir, (".yaml", ".yml"))]
+        vocab = [{"name": k.name, "says": k.says, "scope": k.scope, "actors": list(k.actors),
+                  "targets": list(k.targets), "treaty": k.treaty, "attributes": list(k.attributes)}
+                 for k in sorted(vocabulary().values(), key=lambda k: k.name)]
+        return {"treaties": treaties, "timelines": timelines, "vocabulary": vocab,
+                "saving": self.scenarios_dir is not None}
+
+    def treaty_info(self, name: str | None) -> dict[str, Any]:
+        path = self.treaty_path(name)
+        t, _ = self.treaty(path)
+
+        return {
+            "file": path.name, "id": t.id, "title": t.title, "short_title": t.short_title,
+            "parties": [{"id": p.id, "name": p.name} for p in t.parties],
+            "signed": t.signed.date.isoformat() if t.signed else None,
+            "articles": [{"id": a.id, "heading": a.heading, "paragraphs": article_paragraphs(a)} for a in t.articles],
+            "norms": [{"id": n.id, "kind": n.kind, "article": n.article, "summary": n.summary,
+                       "trigger": None if n.trigger is None else
+                       (n.trigger.on if isinstance(n.trigger.on, list) else [n.trigger.on])} for n in t.norms],
+            "lifecycle_article": t.lifecycle.article,
+            "readings": reading_names(t),
+            "reading_points": [{"id": p.id, "article": p.article, "question": p.question, "default": p.default,
+                                "options": {k: o.says for k, o in p.options.items()}} for p in t.readings],
+        }
+
+    def _inputs(self, data: dict[str, Any]) -> tuple[Session, Session | None, dict[str, Any]]:
+        """The session for the request, and (with added events) the one without them."""
+        treaty = data.get("treaty")
+        timeline = data.get("timeline")
+        reading = data.get("reading")
+        for key, value in (("treaty", treaty), ("timeline", timeline), ("reading", reading)):
+            if value is not None and not isinstance(value, str):
+                raise FoedusError(f"`{key}` must be a string", where=Location("request"), expected="text")
+        base = self.session(treaty, timeline, reading)
+        raw = data.get("events")
+        extra = self.extra_events(raw, base.compiled.id)
+        inputs = {"treaty": treaty, "timeline": timeline or "none", "reading": base.compiled.reading.name,
+                  "added_events": len(extra)}
+        if not extra:
+            return base, None, inputs
+        key = json.dumps(raw, sort_keys=True, default=str)
+        return self.session(treaty, timeline, reading, extra, key), base, inputs
+
+    def _on(self, data: dict[str, Any], s: Session) -> date:
+        on = data.get("on")
+        if on in (None, ""):
+            return self.meta(s).default_day
+        return as_date(str(on), "on")
+
+    def status(self, data: dict[str, Any]) -> dict[str, Any]:
+        s, base, inputs = self._inputs(data)
+        on = self._on(data, s)
+        meta = self.meta(s)
+        start, end = meta.range
+        if base is not None:
+            b0, b1 = self.date_range(base)
+            start, end = min(start, b0), max(end, b1)
+        outcome = s.outcome(on)
+        out: dict[str, Any] = {
+            "inputs": inputs,
+            "status": json_report.status_dict(outcome),
+            "range": {"start": start.isoformat(), "end": end.isoformat()},
+            "key_dates": meta.key_dates,
+            "changes_on_day": self._changes_on(outcome, on),
+        }
+        if base is not None:
+            out["baseline"] = json_report.status_dict(base.outcome(on))
+            out["diff"] = _diff(out["baseline"], out["status"])
+            out["diff"]["changes"] = _changes_diff(base, s, end)
+        return out
+
+    @staticmethod
+    def _changes_on(o: Outcome, on: date) -> list[dict[str, Any]]:
+        changes = list(o.lifecycle.changes) + [c for i in o.instances for c in i.history]
+        return [{"subject": c.subject, "before": c.before, "after": c.after, "because": c.because}
+                for c in sorted(changes, key=lambda c: (c.subject != "treaty", c.subject)) if c.date == on]
+
+    def chart(self, data: dict[str, Any]) -> dict[str, Any]:
+        s, _, inputs = self._inputs(data)
+        start, end = self.date_range(s)
+        as_of = as_date(str(data["on"]), "on") if data.get("on") else end
+        return {"inputs": inputs, "svg": chart_svg([make_view(s, as_of)], as_of, cursor=True),
+                "range": {"start": start.isoformat(), "end": end.isoformat()}}
+
+    def report(self, data: dict[str, Any]) -> Response:
+        s, _, _ = self._inputs(data)
+        on = self._on(data, s)
+        views = [make_view(s, on)]
+        compare = data.get("compare")
+        if compare:
+            if not isinstance(compare, str):
+                raise FoedusError("`compare` must be a string", where=Location("request"), expected="a reading")
+            other = self.session(data.get("treaty"), data.get("timeline"), compare)
+            views.append(make_view(other, on))
+        text = render_views(views, on, treaty_file=self.treaty_path(data.get("treaty")),
+                            events_file=self.timeline_path(data.get("timeline")))
+        return Response(200, "text/html; charset=utf-8", text.encode("utf-8"),
+                        {"Content-Security-Policy": _REPORT_CSP})
+
+    def save_scenario(self, data: dict[str, Any]) -> dict[str, Any]:
+        if self.scenarios_dir is None:
+            raise _Refused("saving is off: the server was started without a scenarios folder")
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise FoedusError("no scenario name", where=Location("request"), expected="a name for the scenario file")
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(name.strip()).stem if name.strip().lower().endswith(
+            (".yaml", ".yml")) else name.strip()).strip("-_")[:80]
+        if not stem:
+            raise FoedusError(f"the name {name!r} has no letters or digits", where=Location("request"),
+                              expected="a name made of letters, digits, - and _")
+        s, base, _ = self._inputs(data)
+        if base is None:
+            raise FoedusError("no added events to save", where=Location("request"),
+                              expected="at least one what-if event")
+        lpath = self.timeline_path(data.get("timeline"))
+        source = self.timeline(lpath)
+        unbound = self.extra_events(data.get("events"), s.compiled.id)
+        text = _scenario_yaml(stem, source, list(unbound), s.compiled.id)
+        target = (self.scenarios_dir / f"{stem}.yaml")
+        if target.parent.resolve() != self.scenarios_dir:
+            raise _Refused("the scenario would be written outside the scenarios folder")
+        # The file must read back as a timeline before it is written.
+        parse_yaml_timeline(text, target.name)
+        overwrite = bool(data.get("overwrite"))
+        if target.is_symlink():
+            raise _Refused(f"{target.name} is a link; refusing to write through it")
+        if target.exists() and not overwrite:
+            raise _Refused(f"a scenario named {target.name} already exists (send overwrite: true to replace it)", 409)
+        fd, tmp = tempfile.mkstemp(prefix=".scenario-", suffix=".yaml", dir=self.scenarios_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return {"saved": target.name, "timeline": SCENARIO_PREFIX + target.name, "events": len(source.events)
+                + len(unbound)}
+
+
+def _attribute_value(value: Any) -> Any:
+    """A value typed in a form, read as a timeline file would read it (true, 12, [a, b], text)."""
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    if isinstance(value, list):
+        return [_attribute_value(v) for v in value]
+    text = str(value).strip()
+    try:
+        tree, _ = load(text, "value")
+    except FoedusError:
+        return text
+    except Exception:
+        return text
+    if isinstance(tree, str | bool | int | float) or tree is None:
+        return tree if tree is not None else text
+    if isinstance(tree, list) and all(isinstance(v, str | bool | int | float) for v in tree):
+        return tree
+    return text
+
+
+def _event_yaml(e: Event) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if not re.fullmatch(r"(L|W)\d+|what-if-\d+", e.id):
+        out["id"] = e.id
+    out["date"] = e.date.isoformat()
+    out["type"] = e.type
+    if e.actors:
+        out["actors"] = list(e.actors)
+    if e.targets:
+        out["targets"] = list(e.targets)
+    if e.treaty:
+        out["treaty"] = e.treaty
+    for k, v in e.attributes.items():
+        out[k] = v
+    if e.source:
+        out["source"] = e.source
+    if e.note:
+        out["note"] = e.note
+    return out
+
+
+def _scenario_yaml(name: str, base: Timeline, added: list[Event], treaty_id: str) -> str:
+    doc: dict[str, Any] = {
+        "timeline": name,
+        "description": (f"What-if scenario for {treaty_id}: the timeline {base.id} with {len(added)} added "
+                        f"event{'s' if len(added) != 1 else ''}."),
+        "hypothetical": True,
+    }
+    if base.states:
+        doc["states"] = {sid: {k: v for k, v in (("name", st.name), ("cow", st.cow), ("iso3", st.iso3))
+                               if v is not None} for sid, st in base.states.items()}
+    doc["events"] = [_event_yaml(e) for e in base.events] + [_event_yaml(e) for e in added]
+    header = "# A what-if scenario saved by `foedus serve`: the base timeline plus the added events.\n"
+    return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What the added events change on the date: the treaty's fields and every norm instance."""
+    fields = []
+    for key in ("state", "in_force", "expires_on", "ends_on", "end_reason", "notice_deadline", "next_deadline"):
+        if before.get(key) != after.get(key):
+            fields.append({"field": key, "without": before.get(key), "with": after.get(key)})
+    b = {n["id"]: n for n in before.get("norms", [])}
+    a = {n["id"]: n for n in after.get("norms", [])}
+    norms = []
+    for iid in sorted(set(a) | set(b)):
+        sb = b[iid]["state"] if iid in b else None
+        sa = a[iid]["state"] if iid in a else None
+        if sb != sa:
+            norms.append({"id": iid, "without": sb, "with": sa})
+    return {"treaty": fields, "norms": norms}
+
+
+def _changes_diff(base: Session, whatif: Session, until: date) -> dict[str, list[dict[str, Any]]]:
+    """State changes over the whole range that happen only with, or only without, the added events."""
+
+    def changes(s: Session) -> set[tuple[str, str, str, str, str]]:
+        o = s.outcome(until)
+        items = list(o.lifecycle.changes) + [c for i in o.instances for c in i.history]
+        return {(c.date.isoformat(), c.subject, c.before, c.after, c.because) for c in items}
+
+    b, w = changes(base), changes(whatif)
+
+    def rows(items: set[tuple[str, str, str, str, str]]) -> list[dict[str, Any]]:
+        return [{"date": d, "subject": s, "before": x, "after": y, "because": why} for d, s, x, y, why in sorted(items)]
+
+    return {"only_with": rows(w - b), "only_without": rows(b - w)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The socket server
+
+
+def _loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "foedus"
+    sys_version = ""
+    app: App
+    quiet: bool = True
+
+    def _send(self, r: Response, head: bool = False) -> None:
+        self.send_response(r.status)
+        self.send_header("Content-Type", r.content_type)
+        self.send_header("Content-Length", str(len(r.body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        for k, v in r.headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if not head:
+            self.wfile.write(r.body)
+
+    def _allowed_host(self) -> bool:
+        """Against DNS rebinding: a server bound to loopback answers only loopback host names."""
+        address: Any = self.server.server_address
+        bound = str(address[0])
+        if not _loopback(bound):
+            return True
+        host = self.headers.get("Host", "")
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return _loopback(name)
+
+    def _dispatch(self, method: str) -> None:
+        try:
+            if not self._allowed_host():
+                self._send(Response.error("unexpected Host header", HTTPStatus.FORBIDDEN))
+                return
+            body = b""
+            if method == "POST":
+                try:
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                if length < 0 or length > MAX_BODY:
+                    self._send(Response.error(f"request body too large or unreadable (at most {MAX_BODY} bytes)",
+                                              HTTPStatus.REQUEST_ENTITY_TOO_LARGE))
+                    return
+                body = self.rfile.read(length)
+                ctype = self.headers.get("Content-Type", "")
+                if ctype.split(";")[0].strip().lower() != "application/json":
+                    self._send(Response.error("POST bodies must be JSON (Content-Type: application/json)",
+                                              HTTPStatus.UNSUPPORTED_MEDIA_TYPE))
+                    return
+            r = self.app.handle("GET" if method == "HEAD" else method, self.path, body)
+            self._send(r, head=method == "HEAD")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def make_server(treaties_dir: Path, timelines_dir: Path, host: str = "127.0.0.1", port: int = 8000,
+                scenarios_dir: Path | None = None, quiet: bool = True) -> Server:
+    """A server bound to (host, port), ready for ``serve_forever`` (port 0 picks a free port)."""
+    app = App(treaties_dir, timelines_dir, scenarios_dir)
+    handler = type("Handler", (_Handler,), {"app": app, "quiet": quiet})
+    try:
+        return Server((host, port), handler)
+    except OSError as exc:
+        raise FoedusError(f"cannot listen on {host}:{port} ({exc.strerror or exc})",
+                          expected="a free port (or --port 0 for any)") from None
+
+
+def serve(treaties_dir: Path, timelines_dir: Path, host: str = "127.0.0.1", port: int = 8000,
+          scenarios_dir: Path | None = None) -> None:
+    """Serve the web app until interrupted. Binds to 127.0.0.1 unless told otherwise."""
+    server = make_server(treaties_dir, timelines_dir, host, port, scenarios_dir, quiet=False)
+    url_host = f"[{host}]" if ":" in host else host
+    print(f"foedus serve: http://{url_host}:{server.server_address[1]}/ (Ctrl-C to stop)", file=sys.stderr)
+    if not _loopback(host):
+        print("foedus serve: warning: listening beyond this machine; anyone who can reach it can read the "
+              "treaties and timelines in these folders", file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+

@@ -1,0 +1,450 @@
+"""The directed dyad-year table of alliance obligations, in the shape of ATOP's directed dyad-year file.
+
+One row per (stateA, stateB, year) for every ordered pair of distinct COW states that are members of
+the same treaty model, at the same time, on at least one day of that year while the treaty is in force.
+Columns: ``stateA, stateB, year, atopally, defense, offense, neutral, nonagg, consul``.
+
+Rules
+-----
+Models come as a list of ``Treaty`` objects or as a ``foedus.world.World`` (models plus a timeline: then
+each model's dates are those of its lifecycle evaluated against the timeline, and its norms those of
+its chosen reading).
+
+In force
+    A model is in force from its entry into force to its end. The entry date is
+    ``lifecycle.entry_into_force_on`` for ``fixed_date`` models (every imported model), or the signature
+    date for ``signature`` models. A model whose entry into force depends on events (ratification,
+    exchange of instruments) has no date without a timeline: it is left out and named in ``skipped``.
+    The end is ``lifecycle.ended_on``; without one, a fixed ``term`` with no tacit extension that does
+    not continue after it (``after_term: expires``) ends the model (``start + term``, one day later
+    when ``in_force_on_expiry_date``); otherwise it is open.
+    As in the lifecycle evaluator, an end date (``ended_on``, a party's ``left``) is the first day *out*:
+    the intervals are ``[start, end)``.
+Membership
+    A party with a COW code is a member from ``joined`` (default: the treaty's entry into force) until
+    ``left`` (default: the treaty's end), clipped to the treaty's interval. Parties without a COW code
+    cannot appear in a COW-coded table and are left out.
+Year
+    A pair counts in year Y when the two memberships overlap on at least one day of Y (**any day counts**:
+    partial years are included, so a treaty ending on 11 April 1980 gives a row for 1980). Whether ATOP
+    counts partial years is not documented in the notes available; this is the rule chosen here. Years
+    run from ``first_year`` (default 1816) to ``last_year`` (default: the latest year named by any date
+    in the models, derived term ends included, so an open treaty runs to the end of the data it came
+    from, never to "today").
+Direction
+    A norm binds its bearer toward its counterparty, so the row (A, B) carries the obligations A owes B.
+    A bearer or counterparty that is a party id names that party; any other value ("each party", "the
+    other party", "the other parties", or a name bound by a trigger such as ``other(party)``) stands for
+    any member, so the norm gives every ordered pair its category. ``import_atop`` writes each
+    obligation for every member (``others(party)`` toward ``party``, or ``each party`` toward ``the
+    other party``), so imported ATOP rows are symmetric; they become directed only where a model
+    gives a party id as bearer or counterparty (e.g. member-specific obligations from member-level
+    rows that differ, which the importer does not write at present).
+Obligations
+    ``defense``/``offense``/``neutral``/``nonagg``/``consul`` are 1 when a norm of kind obligation or
+    prohibition with category ``defence``/``offence``/``neutrality``/``non_aggression``/``consultation``
+    binds A toward B in force on some day of that year; each is the maximum over all treaties that bind
+    the pair that year. Norms that the model's default reading removes (``applies_when``) do not count.
+    ``atopally`` is 1 on every row: a row exists only for pairs that share a treaty in force, which may
+    carry no obligation at all (as in ATOP, where ``atopally`` can be 1 with all five dummies 0).
+    Trigger conditions and named threats do not matter for the table: ATOP codes a conditional
+    obligation as an obligation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from foedus.dates import AmbiguousDate, Duration, add
+from foedus.errors import FoedusError, Location
+from foedus.model.treaty import ReadingRef, Treaty
+from foedus.world.world import World
+
+__all__ = [
+    "CATEGORY_COLUMNS",
+    "DYAD_COLUMNS",
+    "DYAD_DTYPES",
+    "FIRST_YEAR",
+    "Duty",
+    "Membership",
+    "Obligations",
+    "TreatyWindow",
+    "default_last_year",
+    "duty_edges",
+    "dyad_years",
+    "flatten",
+    "flatten_world",
+    "in_force_interval",
+]
+
+FIRST_YEAR = 1816
+
+# Norm category -> column of the dyad-year table (ATOP's names).
+CATEGORY_COLUMNS: dict[str, str] = {
+    "defence": "defense",
+    "offence": "offense",
+    "neutrality": "neutral",
+    "non_aggression": "nonagg",
+    "consultation": "consul",
+}
+OBLIGATION_COLUMNS: tuple[str, ...] = ("defense", "offense", "neutral", "nonagg", "consul")
+DYAD_COLUMNS: tuple[str, ...] = ("stateA", "stateB", "year", "atopally", *OBLIGATION_COLUMNS)
+DYAD_DTYPES: dict[str, str] = {
+    "stateA": "int32", "stateB": "int32", "year": "int32",
+    **{name: "int8" for name in ("atopally", *OBLIGATION_COLUMNS)},
+}  # fmt: skip
+
+BINDING_KINDS = ("obligation", "prohibition")
+_ANY = ("each party", "all parties", "the other party", "the other parties", "each other party")
+
+
+@dataclass(frozen=True, slots=True)
+class TreatyWindow:
+    """When one model is in force: ``[start, end)``, ``end`` None for open-ended."""
+
+    treaty: str
+    title: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """One party's membership of one model, clipped to the model's window: ``[start, end)``."""
+
+    treaty: str
+    party: str
+    state: int
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """A binding norm: ``bearer`` owes ``counterparty`` (None: any member) a commitment of ``category``."""
+
+    treaty: str
+    norm: str
+    kind: str
+    category: str
+    article: str | None
+    bearer: str | None
+    counterparty: str | None
+    threat: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Obligations:
+    """Models flattened into windows, memberships and duties; ``skipped`` says which models had no dates."""
+
+    windows: tuple[TreatyWindow, ...]
+    memberships: tuple[Membership, ...]
+    duties: tuple[Duty, ...]
+    skipped: tuple[str, ...]
+    latest_year: int | None
+    aliases: dict[int, frozenset[str]]
+
+    @property
+    def treaty_ids(self) -> tuple[str, ...]:
+        return tuple(w.treaty for w in self.windows)
+
+
+def _lifecycle_reads(model: Treaty) -> bool:
+    lc = model.lifecycle
+    return any(isinstance(v, ReadingRef) for v in (lc.entry_into_force, lc.term, lc.term_from, lc.extension))
+
+
+def _compiled(model: Treaty) -> Any:
+    """The model compiled under its default reading when a reading decides its dates or removes one of
+    its norms (None otherwise: readings that only shape trigger conditions do not matter here)."""
+    if not _lifecycle_reads(model) and not any(n.applies_when for n in model.norms):
+        return None
+    from foedus.compile import compile_treaty
+
+    return compile_treaty(model)
+
+
+def in_force_interval(model: Treaty, compiled: Any = None) -> tuple[date, date | None] | str:
+    """``(start, end)`` with ``end`` the first day out of force (None: open), or why there is none.
+
+    Without events: the entry date is the fixed date (``fixed_date``) or the signature date
+    (``signature``); the end is ``ended_on``, else the end of a fixed term that has no tacit extension
+    and does not continue after it (``after_term: expires``), else open.
+    """
+    lc = model.lifecycle
+    if compiled is None and _lifecycle_reads(model):
+        compiled = _compiled(model)
+    if compiled is not None:
+        rule = compiled.lifecycle.entry_into_force
+        term = compiled.lifecycle.term
+        extension = compiled.lifecycle.extension
+        term_from = compiled.lifecycle.term_from
+    else:
+        rule = lc.entry_into_force
+        term = Duration.parse(lc.term) if isinstance(lc.term, str) else None
+        extension = lc.extension
+        term_from = lc.term_from
+    if rule == "fixed_date" and lc.entry_into_force_on is not None:
+        start = lc.entry_into_force_on
+    elif rule == "signature" and model.signed is not None:
+        start = model.signed.date
+    else:
+        return f"its entry into force ({rule}) depends on events; no date without a timeline"
+    end: date | None = lc.ended_on
+    if end is None and term is not None and extension is None and lc.after_term == "expires":
+        base = model.signed.date if term_from == "signature" and model.signed is not None else start
+        try:
+            end = add(base, term, lc.date_rounding)
+        except AmbiguousDate as exc:
+            raise FoedusError(f"{model.id}: {exc}", where=Location(model.id),
+                              expected="lifecycle.date_rounding: up or down") from None
+        if lc.in_force_on_expiry_date:
+            end += timedelta(days=1)
+    if end is not None and end <= start:
+        return f"it ends ({end}) on or before it enters into force ({start})"
+    return start, end
+
+
+def _latest(a: date | None, b: date | None) -> date | None:
+    if a is None:
+        return b
+    return a if b is None or a > b else b
+
+
+def _earliest_end(a: date | None, b: date | None) -> date | None:
+    if a is None:
+        return b
+    return a if b is None or a < b else b
+
+
+def _who(value: str, party_ids: set[str]) -> str | None:
+    """A bearer or counterparty: a party id, or None for "any member" (see the module docstring)."""
+    text = value.strip()
+    if text in party_ids:
+        return text
+    return None
+
+
+def flatten(models: Iterable[Treaty], *, lifecycles: Mapping[str, tuple[date | None, date | None]] | None = None,
+            compiled: Mapping[str, Any] | None = None) -> Obligations:
+    """Windows, memberships and duties of ``models``; two models with the same id are an error.
+
+    ``lifecycles`` (treaty id -> (entry into force, first day out), e.g. evaluated against a
+    timeline) replaces the fixed-date rule for the models it names; ``compiled`` (treaty id ->
+    ``CompiledTreaty``) says which norms exist under the chosen reading. ``flatten_world`` passes both.
+    """
+    windows: list[TreatyWindow] = []
+    memberships: list[Membership] = []
+    duties: list[Duty] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    latest: int | None = None
+    aliases: dict[int, set[str]] = {}
+    for model in models:
+        if not isinstance(model, Treaty):
+            raise FoedusError(f"not a treaty model: {type(model).__name__}", expected="foedus.model.treaty.Treaty")
+        if model.id in seen:
+            raise FoedusError(f"treaty id {model.id!r} appears twice", expected="one model per treaty id")
+        seen.add(model.id)
+        lc = model.lifecycle
+        for when in (lc.entry_into_force_on, lc.ended_on, model.signed.date if model.signed else None,
+                     *(p.joined for p in model.parties), *(p.left for p in model.parties)):
+            if when is not None and (latest is None or when.year > latest):
+                latest = when.year
+        for party in model.parties:
+            if party.cow is not None:
+                names = aliases.setdefault(party.cow, set())
+                names.update(x for x in (party.id, party.iso3, str(party.cow), f"cow:{party.cow}") if x)
+        ct = compiled[model.id] if compiled is not None and model.id in compiled else _compiled(model)
+        interval: tuple[date, date | None] | str
+        if lifecycles is not None and model.id in lifecycles:
+            entry, out = lifecycles[model.id]
+            interval = ("not in force on any date the timeline reaches" if entry is None
+                        else f"it ends ({out}) on or before it enters into force ({entry})"
+                        if out is not None and out <= entry else (entry, out))
+        else:
+            interval = in_force_interval(model, ct)
+        if isinstance(interval, str):
+            skipped.append(f"{model.id}: {interval}")
+            continue
+        start, end = interval
+        if end is not None and (latest is None or end.year > latest):
+            latest = end.year  # a derived end (a fixed term) counts as a named date
+        windows.append(TreatyWindow(model.id, model.title, start, end))
+        for party in model.parties:
+            if party.cow is None:
+                continue
+            p_start = _latest(start, party.joined) or start
+            p_end = _earliest_end(end, party.left)
+            if p_end is not None and p_end <= p_start:
+                continue
+            memberships.append(Membership(model.id, party.id, party.cow, p_start, p_end))
+        exists = {cn.norm.id: cn.exists for cn in ct.norms} if ct is not None else {}
+        party_ids = {p.id for p in model.parties}
+        for norm in model.norms:
+            if norm.kind not in BINDING_KINDS or not exists.get(norm.id, True):
+                continue
+            duties.append(Duty(model.id, norm.id, norm.kind, norm.category, norm.article,
+                               _who(norm.bearer, party_ids), _who(norm.counterparty, party_ids),
+                               tuple(norm.threat)))
+    return Obligations(tuple(windows), tuple(memberships), tuple(duties), tuple(skipped), latest,
+                       {cow: frozenset(names) for cow, names in aliases.items()})
+
+
+def flatten_world(world: World) -> Obligations:
+    """The models of a ``foedus.world.World``, dated by their lifecycles as evaluated against the world's
+    timeline (so a treaty that enters into force by ratification gets its dates) and with the norms
+    that exist under each model's chosen reading."""
+    lifecycles = {tid: (lc.entry_into_force, lc.ends_on) for tid, lc in world.lifecycles.items()}
+    return flatten(world.models, lifecycles=lifecycles, compiled=world.compiled)
+
+
+def default_last_year(flat: Obligations) -> int:
+    """The latest year that any date in the models names (FIRST_YEAR when there is none)."""
+    return flat.latest_year if flat.latest_year is not None else FIRST_YEAR
+
+
+def arrow_table(result: Any) -> pa.Table:
+    """A DuckDB relation as an Arrow table (the method's name changed across DuckDB versions)."""
+    fetch = getattr(result, "to_arrow_table", None) or result.arrow
+    return fetch()
+
+
+Source = Sequence[Treaty] | Obligations | World
+
+
+def _as_flat(models: Source) -> Obligations:
+    if isinstance(models, Obligations):
+        return models
+    if isinstance(models, World):
+        return flatten_world(models)
+    if isinstance(models, Treaty) or not isinstance(models, Iterable):
+        raise FoedusError(f"{type(models).__name__} is not a list of treaty models",
+                          expected="a list of foedus.model.treaty.Treaty, or a World")
+    return flatten(models)
+
+
+def _mask(category: str) -> int:
+    column = CATEGORY_COLUMNS.get(category)
+    return 0 if column is None else 1 << OBLIGATION_COLUMNS.index(column)
+
+
+def _register(con: duckdb.DuckDBPyConnection, flat: Obligations) -> None:
+    index = {w.treaty: i for i, w in enumerate(flat.windows)}
+    spells = pa.table({
+        "t": pa.array([index[m.treaty] for m in flat.memberships], pa.int32()),
+        "party": pa.array([m.party for m in flat.memberships], pa.string()),
+        "state": pa.array([m.state for m in flat.memberships], pa.int32()),
+        "start": pa.array([m.start for m in flat.memberships], pa.date32()),
+        "stop": pa.array([m.end for m in flat.memberships], pa.date32()),
+    })  # fmt: skip
+    duties = [d for d in flat.duties if d.treaty in index]
+    duty_table = pa.table({
+        "t": pa.array([index[d.treaty] for d in duties], pa.int32()),
+        "d": pa.array(range(len(duties)), pa.int32()),
+        "bearer": pa.array([d.bearer for d in duties], pa.string()),
+        "cp": pa.array([d.counterparty for d in duties], pa.string()),
+        "mask": pa.array([_mask(d.category) for d in duties], pa.int32()),
+    })  # fmt: skip
+    con.register("spells", spells)
+    con.register("duties", duty_table)
+
+
+_PAIRS = """
+with pairs as (
+    select a.t, a.party as pa, b.party as pb, a.state as stateA, b.state as stateB,
+           greatest(a.start, b.start) as lo,
+           least(coalesce(a.stop, $cap), coalesce(b.stop, $cap)) as hi
+    from spells a join spells b on a.t = b.t and a.state <> b.state
+)
+"""
+
+
+def dyad_years(
+    models: Source,
+    *,
+    first_year: int = FIRST_YEAR,
+    last_year: int | None = None,
+    arrow: bool = False,
+) -> Any:
+    """The directed dyad-year table (a DataFrame, or an Arrow table with ``arrow=True``), sorted by
+    (stateA, stateB, year). ``df.attrs["skipped"]`` lists models left out for want of dates."""
+    flat = _as_flat(models)
+    if last_year is None:
+        last_year = default_last_year(flat)
+    for name, value in (("first_year", first_year), ("last_year", last_year)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9998:
+            raise FoedusError(f"{name} {value!r} is not a year", expected="a year such as 1816")
+    bits = ", ".join(
+        f"(bit_or(mask) & {1 << i} <> 0)::TINYINT as {name}" for i, name in enumerate(OBLIGATION_COLUMNS)
+    )
+    query = _PAIRS + f"""
+    , flagged as (
+        select p.stateA, p.stateB, p.lo, p.hi, coalesce(bit_or(d.mask), 0) as mask
+        from pairs p left join duties d
+          on d.t = p.t and (d.bearer is null or d.bearer = p.pa) and (d.cp is null or d.cp = p.pb)
+        where p.lo < p.hi
+        group by p.t, p.pa, p.pb, p.stateA, p.stateB, p.lo, p.hi
+    ), years as (
+        select stateA, stateB, mask,
+               unnest(range(greatest(year(lo), $first)::INTEGER, least(year(hi - 1), $last)::INTEGER + 1))
+                 as year
+        from flagged
+    )
+    select stateA::INTEGER as stateA, stateB::INTEGER as stateB, year::INTEGER as year,
+           1::TINYINT as atopally, {bits}
+    from years
+    group by stateA, stateB, year
+    order by stateA, stateB, year
+    """
+    con = duckdb.connect()
+    try:
+        _register(con, flat)
+        table = arrow_table(con.sql(query.replace("$cap", f"DATE '{last_year + 1:04d}-01-01'")
+                                      .replace("$first", str(first_year)).replace("$last", str(last_year))))
+    finally:
+        con.close()
+    if arrow:
+        return table.replace_schema_metadata({"skipped": "\n".join(flat.skipped)})
+    frame = table.to_pandas().astype(DYAD_DTYPES)
+    frame.attrs["skipped"] = list(flat.skipped)
+    return frame
+
+
+def duty_edges(models: Source) -> pd.DataFrame:
+    """Every directed obligation between two member states with the dates it binds them.
+
+    Columns: ``obligor, beneficiary, treaty, norm, kind, category, article, start, end`` (``end`` the
+    first day it no longer binds, NaT/None when open); one row per duty and ordered pair of states,
+    sorted. Used by the point queries; the rules are those of the module docstring.
+    """
+    flat = _as_flat(models)
+    con = duckdb.connect()
+    try:
+        _register(con, flat)
+        table = arrow_table(con.sql((_PAIRS + """
+            select p.stateA::INTEGER as obligor, p.stateB::INTEGER as beneficiary, p.t, d.d, p.lo as start,
+                   case when p.hi = $cap then null else p.hi end as "end"
+            from pairs p join duties d
+              on d.t = p.t and (d.bearer is null or d.bearer = p.pa) and (d.cp is null or d.cp = p.pb)
+            where p.lo < p.hi
+            order by obligor, beneficiary, p.t, d.d, start
+        """).replace("$cap", "DATE '9999-12-31'")))
+    finally:
+        con.close()
+    frame = table.to_pandas()
+    duties = [d for d in flat.duties if d.treaty in {w.treaty for w in flat.windows}]
+    frame["treaty"] = [flat.windows[t].treaty for t in frame.pop("t")]
+    picked = [duties[i] for i in frame.pop("d")]
+    frame["norm"] = [d.norm for d in picked]
+    frame["kind"] = [d.kind for d in picked]
+    frame["category"] = [d.category for d in picked]
+    frame["article"] = [d.article for d in picked]
+    return frame[["obligor", "beneficiary", "treaty", "norm", "kind", "category", "article", "start", "end"]]

@@ -1,0 +1,259 @@
+"""ATOP alliances imported as treaty models: parties, dates, terms, norms, codes kept, bad input."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from foedus.compile import compile_treaty
+from foedus.errors import FoedusError
+from foedus.importers.atop import import_atop
+from foedus.parse.timeline import parse_yaml_timeline
+from foedus.world import World
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+WARNING = re.compile(r"^[^:]+:\d+: \S")
+
+HEADER = ("atopid,begyr,begmo,begday,endyr,endmo,endday,ineffect,bilat,defense,offense,neutral,nonagg,consul,"
+          "conditio,defcon,offcon,neucon,concon,speclgth,length,proren,renewlgt,specthrt,statthr1,statthr2,"
+          "noothall,ecaid,mem1,mem2,mem3,version,new5")
+ROWS = [
+    # atopid, dates, ineffect, bilat, def off neu nag con, conditio defcon offcon neucon concon,
+    # speclgth length proren renewlgt, specthrt statthr1 statthr2, noothall ecaid, members, version, new5
+    "9001,1950,1,1,0,0,0,1,1,1,0,0,0,0,1,1,0,0,0,1,120,2,60,0,0,0,0,0,200,220,,5,1",
+    "9002,1950,1,1,1960,1,1,0,1,0,0,1,0,0,0,0,0,0,0,1,60,1,0,0,0,0,0,0,200,220,,5,0",
+    "9003,1950,1,1,0,0,0,1,0,1,0,0,1,1,1,0,0,0,1,3,0,0,0,1,365,0,1,3,200,220,230,5,0",
+    "9004,1951,2,3,1960,1,19,0,1,1,1,0,0,0,1,0,1,0,0,2,0,0,0,1,740,710,0,0,2,740,,5,0",
+    "9005,1949,4,4,0,0,0,1,1,0,0,1,0,0,1,0,0,1,0,1,240,2,0,0,0,0,0,0,2,20,,5,0",
+    "9006,1950,1,1,1950,12,1,0,1,0,0,0,1,0,0,0,0,0,0,1,12,0,0,0,0,0,0,0,200,220,,5,0",
+]
+
+
+def write(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def shared_file(relative: str) -> Path:
+    path = SHARED / relative
+    if not path.is_file():
+        pytest.skip(f"needs shared/data/{relative}, which is absent")
+    return path
+
+
+@pytest.fixture()
+def small(tmp_path: Path) -> Path:
+    return write(tmp_path, "alliances.csv", [HEADER, *ROWS])
+
+
+# --- the mapping, on a small file -------------------------------------------------------------------
+
+
+def test_models_compile_and_carry_the_source(small: Path) -> None:
+    result = import_atop(small)
+    assert [m.id for m in result.models] == [f"atop-900{i}" for i in range(1, 7)]
+    for model in result.models:
+        compile_treaty(model)
+        assert model.source.dataset == "ATOP" and model.source.dataset_version == "5"
+        assert model.source.verbatim is False and model.articles == []
+    assert result.version == "5"
+    assert result.unknown_columns == {str(small): ("new5",)}
+    first = result.model(9001)
+    assert [(p.id, p.cow, p.name) for p in first.parties] == [("COW200", 200, "COW state 200"),
+                                                            ("COW220", 220, "COW state 220")]
+    assert {f.id: f.says for f in first.facts}["atop-column-new5"] == "new5=1"
+
+
+def test_term_and_renewal(small: Path) -> None:
+    result = import_atop(small)
+    lc = {m.id: m.lifecycle for m in result.models}
+    assert (lc["atop-9001"].term, lc["atop-9001"].extension, lc["atop-9001"].after_term) == \
+        ("10 years", "5 years", "expires")
+    assert lc["atop-9001"].entry_into_force == "fixed_date"
+    assert lc["atop-9001"].entry_into_force_on == date(1950, 1, 1) and lc["atop-9001"].ended_on is None
+    assert lc["atop-9002"].term == "5 years" and lc["atop-9002"].ended_on == date(1960, 1, 1)
+    assert result.unknown_codes["atop-9002"] == ("proren=1: not a known renewal code",)
+    assert lc["atop-9003"].indefinite and lc["atop-9003"].term is None
+    assert lc["atop-9004"].until is not None and lc["atop-9004"].term is None
+    assert (lc["atop-9005"].term, lc["atop-9005"].after_term) == ("20 years", "continues")
+    assert lc["atop-9006"].term == "1 year" and lc["atop-9006"].after_term == "expires"
+    # 9002: a five-year term without renewal, but ATOP records an end ten years on
+    assert lc["atop-9002"].after_term == "continues"
+    prolonged = [w for w in result.warnings if "atop" not in w and "alliance 9002" in w]
+    assert prolonged == [f"{small}:3: alliance 9002: its term of 5 years from 1950-01-01 ran out on 1955-01-01, "
+                         "but ATOP records that it ends on 1960-01-01; modelled as continuing after its term"]
+    assert "atop-prolonged" in {f.id for f in result.model(9002).facts}
+
+
+def test_obligations(small: Path) -> None:
+    result = import_atop(small)
+    norms = {m.id: {n.id: n for n in m.norms} for m in result.models}
+    assert set(norms["atop-9001"]) == {"atop-defense"}
+    defence = norms["atop-9001"]["atop-defense"]
+    assert defence.category == "defence" and defence.kind == "obligation" and defence.threat == []
+    assert defence.trigger is not None and defence.trigger.when == (
+        "party(event.target) and not party(event.actor) and at_war(event.target, event.actor) "
+        "and (reading('defence-condition') == 'met' or unknown)")
+    assert [r.id for r in result.model(9001).readings] == ["defence-condition"]
+    multi = norms["atop-9003"]
+    assert set(multi) == {"atop-defense", "atop-nonagg", "atop-consul", "atop-noothall", "atop-ecaid"}
+    assert multi["atop-consul"].crisis_specific and multi["atop-consul"].threat == ["cow:365"]
+    assert multi["atop-consul"].trigger.when == "any_party(event.targets) and event.actor in ['cow:365']"  # type: ignore[union-attr]
+    assert multi["atop-defense"].threat == ["cow:365"]  # named, but the defence is unconditional (defcon=0)
+    assert multi["atop-defense"].trigger.when.endswith("at_war(event.target, event.actor)")  # type: ignore[union-attr]
+    assert multi["atop-nonagg"].counterparty == "the other parties"
+    assert multi["atop-ecaid"].summary.endswith("(ATOP ecaid=3).")
+    offence = norms["atop-9004"]["atop-offense"]
+    assert offence.threat == ["cow:740", "cow:710"]
+    assert offence.trigger is not None
+    assert offence.trigger.when == \
+        "party(event.actor) and not party(event.target) and event.target in ['cow:740', 'cow:710']"
+    assert norms["atop-9005"]["atop-neutral"].kind == "prohibition"
+    assert "atop-nonagg" in norms["atop-9006"]
+
+
+def test_every_code_is_kept(small: Path) -> None:
+    facts = {f.id: f.says for f in import_atop(small).model(9003).facts}
+    assert facts["atop-statthr1"] == "statthr1=365"
+    assert facts["atop-ecaid"] == "ecaid=3"
+    assert facts["atop-zero-codes"] == \
+        "coded 0: length, proren, renewlgt, offense, neutral, defcon, offcon, neucon, statthr2"
+    assert facts["atop-bilat"] == "bilat=0"
+
+
+def test_conditional_obligation_is_undetermined_unless_the_reading_says_met(small: Path) -> None:
+    model = import_atop(small).model(9001)
+    timeline = parse_yaml_timeline(
+        "timeline: t\nstates:\n  ZZZ: {name: Z, cow: 300}\nevents:\n"
+        "  - {date: 1951-05-01, type: armed_attack, actor: ZZZ, target: COW200, state_of_war: true, source: s}\n",
+        "t.yaml")
+    default = World.from_models([model], timeline).evaluate("atop-9001", date(1951, 6, 1))
+    assert [c.verdict for c in default.trigger_checks] == ["undetermined"]
+    met = World.from_models([model], timeline, readings={"atop-9001": ["defence-condition=met"]})
+    outcome = met.evaluate("atop-9001", date(1951, 6, 1))
+    assert [(i.id, i.bearer, i.counterparty) for i in outcome.instances] == [
+        ("atop-defense/COW220/1951-05-01", "COW220", "COW200")]
+
+
+# --- members and states --------------------------------------------------------------------------
+
+
+def test_members_give_joined_and_left(tmp_path: Path, small: Path) -> None:
+    members = write(tmp_path, "members.csv", [
+        "atopid,member,phase,yrent,moent,dayent,yrexit,moexit,dayexit,ineffect,version",
+        "9003,200,1,1950,1,1,1992,12,31,0,5",
+        "9003,200,2,1993,1,1,0,0,0,1,5",
+        "9003,220,1,1955,6,1,1970,1,1,0,5",
+        "9003,230,1,1950,1,1,1960,1,1,0,5",
+        "9003,230,1,1965,1,1,0,0,0,1,5",
+        "9003,255,1,1950,1,1,0,0,0,1,5",
+    ])
+    result = import_atop(small, members)
+    parties = {p.cow: p for p in result.model(9003).parties}
+    assert (parties[200].joined, parties[200].left) == (None, None)  # a phase boundary is no gap
+    assert (parties[220].joined, parties[220].left) == (date(1955, 6, 1), date(1970, 1, 1))
+    assert (parties[230].joined, parties[230].left) == (None, None)
+    gaps = [w for w in result.warnings if "came back" in w]
+    assert gaps == [f"{small}:4: member 230 of alliance 9003 left on 1960-01-01 and came back on 1965-01-01; "
+                    "the model keeps one membership from 1950-01-01 to the end"]
+    assert f"{members}:7: member 255 of alliance 9003 is in {members} but not in the alliance file's member " \
+           "columns; it is not a party of the model" not in result.warnings  # reported on the alliance row
+    assert any("member 255 of alliance 9003 is in" in w for w in result.warnings)
+    assert any(w.startswith(f"{small}:2: alliance 9001 has no rows in {members}") for w in result.warnings)
+    assert all(WARNING.match(w) for w in result.warnings)
+
+
+def test_states_file_names_the_parties(small: Path) -> None:
+    result = import_atop(small, None, FIXTURES / "states" / "states_small.csv")
+    parties = result.model(9004).parties
+    assert [(p.id, p.name, p.iso3) for p in parties] == [("USA", "United States of America", "USA"),
+                                                         ("JPN", "Japan", "JPN")]
+    assert result.model(9004).title == "ATOP alliance 9004 (1951): United States of America, Japan"
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+def test_impossible_date_names_the_row() -> None:
+    path = FIXTURES / "atop" / "alliances_bad_day.csv"
+    with pytest.raises(FoedusError) as info:
+        import_atop(path)
+    assert str(info.value).startswith(f"{path}:4: ")
+    assert "not a calendar date" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_impossible_date_in_the_member_file_names_the_row(tmp_path: Path, small: Path) -> None:
+    members = write(tmp_path, "members.csv", [
+        "atopid,member,phase,yrent,moent,dayent,yrexit,moexit,dayexit,version",
+        "9001,200,0,1950,1,1,0,0,0,5",
+        "9001,220,0,1950,2,30,0,0,0,5",
+    ])
+    with pytest.raises(FoedusError, match=rf"^{re.escape(str(members))}:3: "):
+        import_atop(small, members)
+
+
+def test_a_one_member_alliance_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "one.csv", ["atopid,begyr,begmo,begday,endyr,endmo,endday,mem1,version",
+                                       "42,1900,1,1,0,0,0,200,5"])
+    with pytest.raises(FoedusError, match=rf"^{re.escape(str(path))}:2: alliance 42 cannot be modelled"):
+        import_atop(path)
+
+
+def test_not_a_code_is_reported(tmp_path: Path) -> None:
+    row = ROWS[0].split(",")
+    row[9] = "7"  # defense=7
+    path = write(tmp_path, "odd.csv", [HEADER, ",".join(row)])
+    result = import_atop(path)
+    assert "defense=7: not a 0/1 code" in result.unknown_codes["atop-9001"]
+    assert result.model(9001).norms == []
+
+
+# --- all of ATOP v5.0 ---------------------------------------------------------------------------------
+
+
+def test_all_765_alliances_import_and_compile() -> None:
+    alliances = shared_file("atop/atop5_0_alliance_level.csv")
+    start = time.perf_counter()
+    result = import_atop(alliances)
+    assert time.perf_counter() - start < 10
+    assert len(result) == 765
+    assert len({m.id for m in result.models}) == 765
+    for model in result.models:
+        compile_treaty(model)
+    assert all(WARNING.match(w) for w in result.warnings)
+    assert sum("modelled as continuing after its term" in w for w in result.warnings) == 19
+
+    sino = result.model(3200)
+    assert [(p.id, p.cow) for p in sino.parties] == [("COW365", 365), ("COW710", 710)]
+    lc = sino.lifecycle
+    assert (lc.entry_into_force_on, lc.term, lc.extension, lc.ended_on) == \
+        (date(1950, 2, 14), "30 years", "5 years", date(1980, 4, 11))
+    norms = {n.id: n for n in sino.norms}
+    assert set(norms) == {"atop-defense", "atop-nonagg", "atop-noothall", "atop-ecaid"}
+    assert norms["atop-defense"].threat == ["cow:740"]
+    assert "atop-3200" not in result.unknown_codes
+
+    nato = result.model(3180).lifecycle
+    assert (nato.term, nato.after_term, nato.ended_on) == ("20 years", "continues", None)
+    assert result.model(3215).lifecycle.indefinite  # ANZUS
+    assert result.model(3375).lifecycle.until is not None  # US-Japan 1960
+
+
+def test_member_and_states_files() -> None:
+    alliances = shared_file("atop/atop5_0_alliance_level.csv")
+    members = shared_file("atop/atop4_01_member_level.csv")
+    states = shared_file("states/states2016.csv")
+    result = import_atop(alliances, members, states)
+    assert result.member_version == "4.01"
+    assert [(p.id, p.iso3) for p in result.model(3200).parties] == [("RUS", "RUS"), ("CHN", "CHN")]
+    nato = {p.id: p for p in result.model(3180).parties}
+    assert nato["GRC"].joined == date(1951, 10, 22)  # the accession protocol, as ATOP dates it
+    assert any("the member file is ATOP version 4.01, the alliance file 5" in w for w in result.warnings)
+    for model in result.models:
+        compile_treaty(model)
