@@ -173,8 +173,8 @@ def scenario(files: Annotated[list[Path], typer.Argument(help="scenario files (.
     """Run scenario files (events + expected states on dates); exit 1 if any expectation fails."""
     from foedus.scenarios import run_scenario_file
     results = [run_scenario_file(f) for f in files]
-    data = [{"file": str(f), "name": r.name, "passed": r.passed, "failures": r.failures}
-            for f, r in zip(files, results, strict=True)]
+    data: list[dict[str, Any]] = [{"file": str(f), "name": r.name, "passed": r.passed, "failures": r.failures}
+                                  for f, r in zip(files, results, strict=True)]
 
     def render() -> str:
         out = []

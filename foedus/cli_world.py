@@ -45,7 +45,8 @@ def _models(atop: Path | None, members: Path | None, states: Path | None, treati
     if atop is not None:
         models += list(_import(atop, members, states, quiet).models)
     if not models:
-        raise FoedusError("no treaties given", where=Location("command line"), expected="--atop FILE and/or --treaty FILE")
+        raise FoedusError("no treaties given", where=Location("command line"),
+                          expected="--atop FILE and/or --treaty FILE")
     return models
 
 
@@ -75,7 +76,8 @@ def atop_import(alliances: Annotated[Path, typer.Argument(help="ATOP alliance-le
         with _progress(not as_json, f"writing {store}"), Store.open(store) as db:
             counts = db.import_models(result.models, source="ATOP", version=str(result.version))
     data = {"file": str(alliances), "version": result.version, "models": len(result.models),
-            "warnings": list(result.warnings), "unknown_columns": {k: list(v) for k, v in result.unknown_columns.items()},
+            "warnings": list(result.warnings),
+            "unknown_columns": {k: list(v) for k, v in result.unknown_columns.items()},
             "unknown_codes": {k: list(v) for k, v in sorted(result.unknown_codes.items())}, "stored": counts}
     if as_json:
         sys.stdout.write(json_report.dumps(data))
@@ -95,7 +97,7 @@ def atop_import(alliances: Annotated[Path, typer.Argument(help="ATOP alliance-le
 @_guard
 def atop_codes(treaty: Annotated[Path, typer.Argument(help="literate treaty file")],
                reading: Annotated[list[str] | None, typer.Option("--reading", "-r")] = None,
-               events: Annotated[Path | None, typer.Option("--events", "-e", help="timeline (for the end date)")] = None,
+               events: Annotated[Path | None, typer.Option("--events", "-e", help="timeline (end date)")] = None,
                states: StatesOpt = None, as_json: JsonOpt = False) -> None:
     """Derive ATOP-style provision codes from a treaty model."""
     from foedus.importers.atop_codes import derive_codes

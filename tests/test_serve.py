@@ -268,6 +268,27 @@ def test_saving_refuses_to_write_through_a_link(tmp_path: Path) -> None:
     assert outside.read_text() == "keep me\n"
 
 
+def test_links_out_of_the_folders_are_not_served(tmp_path: Path) -> None:
+    treaties = tmp_path / "treaties"
+    treaties.mkdir()
+    shutil.copy(TREATIES / "sino_soviet_1950.md", treaties / "inside.md")
+    secret = tmp_path / "secret.md"
+    shutil.copy(TREATIES / "sino_soviet_1950.md", secret)
+    (treaties / "outside.md").symlink_to(secret)
+    app = App(treaties, TIMELINES)
+    assert [t["file"] for t in get(app, "/api/catalog")[1]["treaties"]] == ["inside.md"]
+    code, d = get(app, "/api/treaty?treaty=outside.md")
+    assert code == 400 and "unknown treaty 'outside.md'" in d["error"]
+    assert get(app, "/api/treaty?treaty=inside.md")[0] == 200
+
+
+def test_errors_name_files_inside_the_folders(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("timeline: x\nevents:\n  - date: 1960-13-01\n    type: signature\n")
+    code, d = get(App(TREATIES, tmp_path), "/api/status?treaty=sino_soviet_1950.md&timeline=broken.yaml")
+    assert code == 400 and d["error"].startswith("broken.yaml:3:11: impossible date")
+    assert str(tmp_path) not in d["error"]
+
+
 def test_missing_folders_are_errors(tmp_path: Path) -> None:
     with pytest.raises(FoedusError, match="no such treaties folder"):
         App(tmp_path / "nope", TIMELINES)

@@ -73,7 +73,7 @@ def evaluate_norms(ct: CompiledTreaty, events: tuple[Event, ...], lifecycle: Lif
             try:
                 last = add(trigger.date, cnorm.deadline, ct.lifecycle.rounding)
             except AmbiguousDate as exc:
-                i = next(j for j, n in enumerate(ct.treaty.norms) if n.id == norm.id)
+                i = next(j for j, other in enumerate(ct.treaty.norms) if other.id == norm.id)
                 where = ct.smap.locate(("norms", i, "deadline")) if ct.smap else Location(ct.file)
                 raise FoedusError(f"{ct.id}: the deadline of {iid}: {exc}", where=where,
                                   expected="lifecycle.date_rounding: up or down") from None

@@ -371,7 +371,7 @@ class App:
                 raise _NotFound(path)
             raise _NotFound(path)
         except FoedusError as exc:
-            return Response.error(exc.one_line(), HTTPStatus.BAD_REQUEST)
+            return Response.error(self._relative(exc.one_line()), HTTPStatus.BAD_REQUEST)
         except _Refused as exc:
             return Response.error(str(exc), exc.status)
         except _NotFound:
@@ -380,6 +380,13 @@ class App:
             print(f"foedus serve: internal error on {method} {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
             return Response.error(f"internal error ({type(exc).__name__}); the server keeps running",
                                   HTTPStatus.INTERNAL_SERVER_ERROR)
+
+    def _relative(self, message: str) -> str:
+        """A message with the served folders' absolute paths cut to names inside them."""
+        for folder, prefix in ((self.scenarios_dir, "scenarios/"), (self.treaties_dir, ""), (self.timelines_dir, "")):
+            if folder is not None:
+                message = message.replace(str(folder) + os.sep, prefix)
+        return message
 
     @staticmethod
     def _query(query: dict[str, str]) -> dict[str, Any]:
@@ -424,7 +431,7 @@ class App:
                 t, _ = self.treaty(self.treaties_dir / name)
                 entry.update(id=t.id, title=t.short_title or t.title)
             except FoedusError as exc:
-                entry["error"] = exc.one_line()
+                entry["error"] = self._relative(exc.one_line())
             treaties.append(entry)
         timelines = [{"file": name, "label": name} for name in self._listing(self.timelines_dir, TIMELINE_SUFFIXES)]
         if self.scenarios_dir is not None:

@@ -491,17 +491,16 @@ $("event-form").addEventListener("submit", async (evt) => {
     attributes,
   };
   if ($("ev-source").value.trim()) event.source = $("ev-source").value.trim();
+  // Ask first: an event the server refuses is not added, and its message is shown.
+  try {
+    await api("/api/status", undefined, { ...params(), on: S.on || "", events: S.extra.concat([event]) });
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
   S.extra.push(event);
   renderAdded();
-  const ok = await update({ chart: true });
-  if (!ok) {
-    // The server refused the event: keep the message, drop the event.
-    const message = $("error").textContent;
-    S.extra.pop();
-    renderAdded();
-    await update({ chart: true });
-    showError(message);
-  }
+  await update({ chart: true });
 });
 
 $("ev-clear").addEventListener("click", async () => {
