@@ -240,3 +240,29 @@ def _register_subcommands() -> None:
 
 
 _register_subcommands()
+
+
+@app.command()
+@guarded
+def report(treaty: TreatyArg, on: OnOpt, out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write")],
+           events: EventsOpt = None, reading: ReadingOpt = None,
+           other: Annotated[list[str] | None, typer.Option("--with", "-w", help="a second reading to compare")] = None,
+           as_json: JsonOpt = False) -> None:
+    """Write one self-contained HTML report (text beside its norms, timeline chart, duties, comparison)."""
+    from foedus.report.html import render_report
+    page = render_report(treaty, events, reading, on, compare_with=other)
+    out.write_text(page, encoding="utf-8")
+    _emit({"out": str(out), "bytes": len(page.encode("utf-8"))}, as_json, lambda: f"wrote {out}\n")
+
+
+@app.command()
+@guarded
+def serve(treaties: Annotated[Path, typer.Option("--treaties", help="folder of treaty files")] = Path("treaties"),
+          timelines: Annotated[Path, typer.Option("--timelines", help="folder of timelines")] = Path("timelines"),
+          host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option("--port")] = 8000,
+          scenarios: Annotated[Path | None, typer.Option("--scenarios", help="folder where what-ifs may be saved")]
+          = None) -> None:
+    """Start the local explorer (127.0.0.1 unless --host says otherwise)."""
+    from foedus.serve.app import serve as run_server
+    run_server(treaties, timelines, host, port, scenarios)
