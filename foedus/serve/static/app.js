@@ -516,9 +516,9 @@ $("save-form").addEventListener("submit", async (evt) => {
   try {
     const data = await api("/api/save-scenario", undefined,
       { ...params(), events: S.extra, name: $("save-name").value, on: S.on || "" });
-    msg.textContent = `Saved as ${data.saved} (${data.events} events). It is now in the timeline list.`;
     clearError();
     await loadCatalog($("timeline").value);
+    msg.textContent = `Saved as ${data.saved} (${data.events} events). It is now in the timeline list.`;
   } catch (e) {
     showError(e.message);
   }
