@@ -5,7 +5,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -127,9 +126,3 @@ def status(treaty_file: str | Path, events_file: str | Path | None, on: date | s
 def run(treaty_file: str | Path, events_file: str | Path | None, on: date | str,
         reading: list[str] | str | None = None) -> dict[str, Any]:
     return open_session(treaty_file, events_file, reading).run(on)
-
-
-@lru_cache(maxsize=8)
-def _schema_text() -> str:
-    from foedus.model.schema import schema_json
-    return schema_json()

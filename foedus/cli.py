@@ -14,9 +14,7 @@ import typer
 from foedus import api
 from foedus.compile import compile_treaty, reading_names
 from foedus.errors import FoedusError, Location
-from foedus.evaluate import bind_timeline, evaluate
 from foedus.model.load import load_treaty
-from foedus.parse.timeline import read_timeline
 from foedus.report import json_report, text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -79,15 +77,13 @@ def validate(treaty: TreatyArg, text_file: Annotated[Path | None, typer.Option(
         "readings": names, "verbatim": model.source.verbatim,
     }
     if text_file is not None:
-        from foedus.text import strip_models
+        from foedus.text import fold_blank_lines, strip_models
         try:
             published = text_file.read_text(encoding="utf-8")
         except OSError:
             raise FoedusError("cannot read the published text", where=Location(str(text_file)),
                               expected="a readable text file") from None
-        import re
-        fold = lambda s: re.sub(r"\n{3,}", "\n\n", s).strip()  # noqa: E731
-        same = strip_models(treaty.read_text(encoding="utf-8")) == fold(published)
+        same = strip_models(treaty.read_text(encoding="utf-8")) == fold_blank_lines(published)
         result["text_matches"] = same
         if not same:
             raise FoedusError("the treaty text differs from the published text", where=Location(str(treaty)),
@@ -215,10 +211,6 @@ def machines(as_json: JsonOpt = False) -> None:
             out.extend(f"  {t.source} --[{t.when}]--> {t.target}: {t.says}" for t in sm.transitions)
         return "\n".join(out) + "\n"
     _emit(data, as_json, render)
-
-
-def _unused() -> None:  # keep imports used by optional commands visible to linters
-    _ = (bind_timeline, evaluate, read_timeline)
 
 
 def main() -> None:

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pyarrow as pa
 import pytest
+from helpers import ROOT, bench_world, shared_file
 
 from foedus.errors import FoedusError
 from foedus.model.load import load_treaty
 from foedus.model.treaty import Treaty
 from foedus.world.dyads import DYAD_COLUMNS, dyad_years, flatten, in_force_interval
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-
-
-def shared_file(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.is_file():
-        pytest.skip(f"needs ../shared/data/{relative} (the shared data folder is absent)")
-    return path
-
-
-def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_world", ROOT / "bench" / "bench_world.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_world", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def norm(nid: str, category: str, bearer: str = "each party", counterparty: str = "the other parties",
@@ -231,7 +209,7 @@ def test_pandas_baseline_gives_the_same_table_on_a_fixture() -> None:
         model("old", [("A", 200), ("B", 210)], date(1814, 5, 1), date(1818, 6, 1)),
         model("r", [("A", 2), ("B", 20)], None, entry_into_force="ratification_by_all"),
     ]
-    b = bench()
+    b = bench_world()
     ours = dyad_years(models)
     baseline = b.pandas_dyad_years(models)
     assert len(ours) > 100
@@ -245,7 +223,7 @@ def test_pandas_baseline_gives_the_same_table_on_a_fixture() -> None:
 @pytest.fixture(scope="module")
 def atop_models() -> list[Treaty]:
     shared_file("atop/atop5_0_alliance_level.csv")
-    models, _ = bench().load_atop_models()
+    models, _ = bench_world().load_atop_models()
     return models
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -11,38 +10,20 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
+from helpers import ROOT, bench_world, shared_file
 
 from foedus.errors import FoedusError
 from foedus.model.treaty import Treaty
 from foedus.parse.timeline import read_timeline
 from foedus.store import PAUSE_ENV, Store
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
 TABLES = ("treaties", "memberships", "norms", "events", "results", "result_sets")
-
-
-def shared_file(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.is_file():
-        pytest.skip(f"needs ../shared/data/{relative} (the shared data folder is absent)")
-    return path
-
-
-def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_world", ROOT / "bench" / "bench_world.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_world", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def model(tid: str, members: list[int], start: str, end: str | None = None, **more: Any) -> Treaty:
@@ -338,7 +319,7 @@ def test_sql_errors_are_one_line(tmp_path: Path) -> None:
 
 def test_atop_import_into_the_store(tmp_path: Path) -> None:
     shared_file("atop/atop5_0_alliance_level.csv")
-    models, _ = bench().load_atop_models()
+    models, _ = bench_world().load_atop_models()
     with Store.open(tmp_path / "atop.duckdb") as store:
         store.import_models(models, source="atop", version="5.0")
         once = dump(store)

@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import statistics
-import sys
 import time
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from helpers import bench_world, shared_file
 
 from foedus.errors import FoedusError
 from foedus.model.treaty import Treaty
 from foedus.world.queries import WorldIndex, allies, index_for, treaties_in_force, who_must_assist
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-
-
-def shared_file(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.is_file():
-        pytest.skip(f"needs ../shared/data/{relative} (the shared data folder is absent)")
-    return path
-
-
-def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_world", ROOT / "bench" / "bench_world.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_world", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def norm(nid: str, category: str, bearer: str = "each party", counterparty: str = "the other parties",
@@ -248,7 +226,7 @@ def test_index_is_built_once_per_model_list() -> None:
 @pytest.fixture(scope="module")
 def atop() -> tuple[list[Treaty], WorldIndex]:
     shared_file("atop/atop5_0_alliance_level.csv")
-    models, _ = bench().load_atop_models()
+    models, _ = bench_world().load_atop_models()
     return models, WorldIndex(models)
 
 

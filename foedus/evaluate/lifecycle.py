@@ -151,17 +151,21 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
     if eif is not None:
         start = eif if lc.term_from == "entry_into_force" or signed_on is None else signed_on
         if lc.term is None:
-            terms.append(Term(0, start, None, None))  # type: ignore[arg-type]
+            terms.append(Term(0, start, None, None))
         else:
             pending = list(valid_notices)
             number = 0
-            end = shift(start, lc.term)
+            # `expiry` is the term's expiry date; `end` the first day out of force, which is the day after
+            # when the model keeps the treaty in force on its expiry date. Notices are weighed by `expiry`.
+            one_more = timedelta(days=1) if lc.in_force_on_expiry_date else timedelta(0)
+            expiry = shift(start, lc.term)
             while True:
-                deadline = shift(end, lc.notice_period, minus=True) if lc.notice_period else None
+                end = expiry + one_more
+                deadline = shift(expiry, lc.notice_period, minus=True) if lc.notice_period else None
                 terms.append(Term(number, start, end, deadline))
                 effective: Event | None = None
                 for n in list(pending):
-                    if n.date >= end:
+                    if n.date >= expiry:
                         continue
                     timely = deadline is not None and (n.date <= deadline if lc.notice_inclusive else n.date < deadline)
                     if timely:
@@ -169,7 +173,7 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
                         if effective is None:
                             effective = n
                             notices.append(Notice(n.id, n.date, n.actors[0], "timely",
-                                                  f"prevents extension: the treaty expires on {end}", number))
+                                                  f"prevents extension: the treaty expires on {expiry}", number))
                         else:
                             notices.append(Notice(n.id, n.date, n.actors[0], "timely",
                                                   "a further notice; the treaty already ends", number))
@@ -184,7 +188,7 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
                 limit_reached = lc.extensions_limit is not None and number >= lc.extensions_limit
                 if effective is None and lc.extension is None and lc.after_term == "continues":
                     # The term has run; the treaty stays in force with no fixed end.
-                    terms.append(Term(number + 1, end, None, None))  # type: ignore[arg-type]
+                    terms.append(Term(number + 1, end, None, None))
                     break
                 if effective is not None or lc.extension is None or limit_reached:
                     ends_on = end
@@ -193,18 +197,13 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
                                   else "the term ends and no extension is provided" if lc.extension is None
                                   else "the last permitted extension ends")
                     break
-                if end > as_of and not pending:
+                if expiry > as_of and not pending:
                     break
                 if len(terms) >= MAX_TERMS:
                     raise FoedusError(f"{ct.id}: more than {MAX_TERMS} terms before {as_of}", where=Location(ct.file),
                                       expected=f"an as-of date within {MAX_TERMS} terms of the first")
                 number += 1
-                start, end = end, shift(end, lc.extension)
-            if lc.in_force_on_expiry_date:
-                # In force on the expiry date itself: each term runs to the day after its expiry date.
-                terms = [Term(t.number, t.start if t.number == 0 else day_after(t.start),
-                              day_after(t.end) if t.end else t.end, t.notice_deadline) for t in terms]
-                ends_on = day_after(ends_on) if ends_on is not None else None
+                start, expiry = end, shift(expiry, lc.extension)
         if terminated_on is not None and (ends_on is None or terminated_on < ends_on):
             ends_on, end_reason, end_events = terminated_on, termination_because, termination_events
             terms = [t for t in terms if t.start < terminated_on]
@@ -242,7 +241,3 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
         changes=changes, in_force=in_force, current_term=current, notice_deadline=notice_deadline,
         notice_inclusive=lc.notice_inclusive, expires_on=expires_on,
     ), invalid
-
-
-def day_after(d: date) -> date:
-    return d + timedelta(days=1)

@@ -29,9 +29,8 @@ class _Instance:
 
     def move(self, on: date, when: str, because: str, events: tuple[str, ...] = ()) -> None:
         t = self.machine.step(self.record.state, when)
-        if t.target != self.record.state or when not in ("treaty ends",):
-            self.record.history.append(Change(on, self.record.id, self.record.state, t.target, because, events,
-                                              self.cnorm.norm.article))
+        self.record.history.append(Change(on, self.record.id, self.record.state, t.target, because, events,
+                                          self.cnorm.norm.article))
         self.record.state = t.target
         if t.target in self.machine.final and self.record.ended_on is None and t.target != "violated":
             self.record.ended_on = on
@@ -156,8 +155,14 @@ def evaluate_norms(ct: CompiledTreaty, events: tuple[Event, ...], lifecycle: Lif
                 elif inst.machine.can(state, "term of duty ends"):
                     inst.move(on, "term of duty ends", f"the treaty ended on {on}")
 
+    # The event types each norm weighs, so that other events skip it without building a context.
+    weighed = {n.id: {p.on for p in (*n.fulfilled_by, *n.violated_by, *n.honoured_by, *n.discharged_by)}
+               for n in norms}
+
     def weigh(inst: _Instance, e: Event) -> None:
         cn = inst.cnorm
+        if e.type not in weighed[cn.id]:
+            return
         rec = inst.record
         c = ctx(e.date, e, inst)
         for kind, patterns in (("fulfil", cn.fulfilled_by), ("breach", cn.violated_by),

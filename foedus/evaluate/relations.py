@@ -91,10 +91,6 @@ class TimelineFacts:
             return False
         return _covers((iv for iv, _ in self.alliances.get(_pair(a, b), [])), on)
 
-    def alliance_treaties(self, a: str, b: str, on: date) -> list[str]:
-        return [tid for (start, end), tid in self.alliances.get(_pair(a, b), [])
-                if start <= on and (end is None or on < end)]
-
     def at_war(self, a: str, b: str, on: date) -> bool | None:
         p = _pair(a, b)
         if _covers(self.wars.get(p, []), on):

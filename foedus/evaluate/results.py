@@ -23,7 +23,7 @@ class Change:
 class Term:
     number: int  # 0 = the initial term, 1.. = extensions
     start: date
-    end: date  # first day after the term (the expiry date)
+    end: date | None  # the first day out of force (None: the term has no fixed end)
     notice_deadline: date | None  # last day for a timely notice (inclusive or not: see notice_inclusive)
 
 

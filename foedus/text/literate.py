@@ -146,5 +146,9 @@ def strip_models(raw: str) -> str:
         if not _FINAL_MARK.match(lines[i]):
             out.append(lines[i])
         i += 1
-    text = "\n".join(out)
+    return fold_blank_lines("\n".join(out))
+
+
+def fold_blank_lines(text: str) -> str:
+    """Runs of blank lines folded to one, ends stripped: how published and literate texts compare."""
     return re.sub(r"\n{3,}", "\n\n", text).strip()
