@@ -114,8 +114,7 @@ def party_states(treaty: Treaty) -> list[State]:
 
 
 def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, smap: SourceMap | None = None,
-                   file: str | None = None, registry: StateRegistry | None = None,
-                   extra_states: list[State] | None = None) -> CompiledTreaty:
+                   file: str | None = None, registry: StateRegistry | None = None) -> CompiledTreaty:
     file = file or (smap.file if smap else treaty.id)
     _check_named_readings(treaty, smap, file)
     chosen = choose_reading(treaty, reading, file)
@@ -127,8 +126,6 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
     if registry is None:
         registry = StateRegistry()
         for state in party_states(treaty):
-            registry.add(state)
-        for state in extra_states or []:
             registry.add(state)
 
     def resolve(value: Any, path: tuple[str | int, ...]) -> Any:
