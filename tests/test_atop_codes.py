@@ -130,3 +130,14 @@ def test_round_trip_over_all_atop_alliances() -> None:
     }
     assert dict(not_interpreted) == {"conditio": 12, "length": 2, "proren": 28, "renewlgt": 4, "specthrt": 71}
     assert compared > 765 * 25
+
+
+def test_member_specific_norms_code_like_the_symmetric_ones() -> None:
+    alliances = shared_file("atop/atop5_0_alliance_level.csv")
+    symmetric = import_atop(alliances)
+    directed = import_atop(alliances, shared_file("atop/atop4_01_member_level.csv"))
+    models = [m for m in directed.models if any(n.bearer in {p.id for p in m.parties} for n in m.norms)]
+    assert models
+    for model in models:
+        # e.g. defence borne by one member, whose trigger adds "party != 'cow:2'": not a condition (defcon)
+        assert derive_codes(model).codes == derive_codes(symmetric.model(model.id)).codes, model.id

@@ -11,9 +11,11 @@ import pytest
 
 from foedus.compile import compile_treaty
 from foedus.errors import FoedusError
-from foedus.importers.atop import import_atop
+from foedus.importers.atop import ATTACKED, import_atop
+from foedus.importers.atop_codes import derive_codes
 from foedus.parse.timeline import parse_yaml_timeline
 from foedus.world import World
+from foedus.world.dyads import dyad_years
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -169,6 +171,65 @@ def test_members_give_joined_and_left(tmp_path: Path, small: Path) -> None:
     assert all(WARNING.match(w) for w in result.warnings)
 
 
+def test_members_whose_obligations_differ_bear_them_alone(tmp_path: Path, small: Path) -> None:
+    # 9003 codes defense, nonagg and consul (concon=1 against 365) for members 200, 220 and 230.
+    members = write(tmp_path, "members.csv", [
+        "atopid,member,phase,yrent,moent,dayent,yrexit,moexit,dayexit,defense,offense,nonagg,consul,version",
+        "9003,200,1,1950,1,1,0,0,0,1,0,1,1,5",
+        "9003,220,1,1950,1,1,0,0,0,0,1,1,1,5",
+        "9003,230,1,1950,1,1,1959,12,31,0,0,1,0,5",
+        "9003,230,2,1960,1,1,0,0,0,1,0,1,0,5",  # defence in its second phase: 230 bears it
+    ])
+    result = import_atop(small, members)
+    model = result.model(9003)
+    norms = {n.id: n for n in model.norms}
+    assert list(norms) == ["atop-defense-COW200", "atop-defense-COW230", "atop-nonagg", "atop-consul-COW200",
+                           "atop-consul-COW220", "atop-noothall", "atop-ecaid"]
+    defence = norms["atop-defense-COW230"]
+    assert (defence.bearer, defence.counterparty) == ("COW230", "party")
+    assert defence.trigger is not None and defence.trigger.when == f"{ATTACKED} and party != 'cow:230'"
+    assert defence.summary.endswith("ATOP member level: borne by COW state 230, not by COW state 220.")
+    consul = norms["atop-consul-COW220"]
+    assert consul.trigger is not None and consul.trigger.when == \
+        "any_party(event.targets) and event.actor in ['cow:365'] and party != 'cow:220'"
+    assert [r.id for r in model.readings] == []
+    assert (norms["atop-nonagg"].bearer, norms["atop-nonagg"].counterparty) == ("each party", "the other parties")
+    assert f"{small}:4: alliance 9003: the member rows code offense=1 for COW220 but the alliance file codes " \
+           "offense=0: no norm" in result.warnings
+    # Only norms change: the model codes as the symmetric one does, and the dyad table is directed.
+    assert derive_codes(model).codes == derive_codes(import_atop(small).model(9003)).codes
+    table = dyad_years([model])
+    assert len(table[["stateA", "stateB"]].drop_duplicates()) == 6
+    for row in table.itertuples(index=False):
+        assert (row.defense, row.nonagg, row.consul) == (int(row.stateA in (200, 230)), 1,
+                                                          int(row.stateA in (200, 220)))
+    # A member that bears an obligation does not owe it to itself.
+    timeline = parse_yaml_timeline(
+        "timeline: t\nstates:\n  ZZZ: {name: Z, cow: 300}\nevents:\n"
+        "  - {date: 1951-05-01, type: armed_attack, actor: ZZZ, target: COW200, state_of_war: true, source: s}\n"
+        "  - {date: 1952-05-01, type: armed_attack, actor: ZZZ, target: COW220, state_of_war: true, source: s}\n",
+        "t.yaml")
+    outcome = World.from_models([model], timeline).evaluate("atop-9003", date(1953, 1, 1))
+    assert [(i.bearer, i.counterparty, str(i.created_on)) for i in outcome.instances if i.category == "defence"] == [
+        ("COW230", "COW200", "1951-05-01"), ("COW200", "COW220", "1952-05-01"), ("COW230", "COW220", "1952-05-01")]
+
+
+def test_member_rows_that_cannot_tell_leave_the_obligation_symmetric(tmp_path: Path, small: Path) -> None:
+    members = write(tmp_path, "members.csv", [
+        "atopid,member,phase,yrent,moent,dayent,yrexit,moexit,dayexit,defense,nonagg,consul,version",
+        "9003,200,1,1950,1,1,0,0,0,1,0,0,5",
+        "9003,220,1,1950,1,1,0,0,0,,0,0,5",  # a blank defence code
+        "9003,230,1,1950,1,1,0,0,0,0,0,0,5",
+        "9001,200,1,1950,1,1,0,0,0,1,0,0,5",  # 220 has no rows
+    ])
+    result = import_atop(small, members)
+    assert [n.id for n in result.model(9003).norms] == \
+        ["atop-defense", "atop-nonagg", "atop-consul", "atop-noothall", "atop-ecaid"]
+    assert [n.id for n in result.model(9001).norms] == ["atop-defense"]
+    assert f"{small}:4: alliance 9003: the alliance file codes nonagg=1 but the member rows give it to no member; " \
+           "every member bears it" in result.warnings
+
+
 def test_states_file_names_the_parties(small: Path) -> None:
     result = import_atop(small, None, FIXTURES / "states" / "states_small.csv")
     parties = result.model(9004).parties
@@ -257,3 +318,13 @@ def test_member_and_states_files() -> None:
     assert any("the member file is ATOP version 4.01, the alliance file 5" in w for w in result.warnings)
     for model in result.models:
         compile_treaty(model)
+    # Member rows whose obligations differ give member-specific norms (all but 4985 have asymm=1).
+    specific = [m for m in result.models if any(n.bearer in {p.id for p in m.parties} for n in m.norms)]
+    assert len(specific) == 53
+    assert sum(m.id != "atop-4985" and {f.id: f.says for f in m.facts}.get("atop-asymm") == "asymm=1"
+               for m in specific) == 52
+    us_japan = result.model(3220)  # the United States defends Japan; both consult
+    assert [(n.id, n.bearer) for n in us_japan.norms] == [("atop-defense-USA", "USA"), ("atop-consul", "others(party)")]
+    table = dyad_years([us_japan])
+    assert set(table[table.stateA == 2].defense) == {1} and set(table[table.stateA == 740].defense) == {0}
+    assert set(table.consul) == {1}

@@ -82,10 +82,30 @@ standing norms:
 * ``noothall`` → standing prohibition, category no_other_alliance; ``ecaid > 0`` → standing
   obligation, category economic.
 
+Member-specific obligations (member file): the member rows code each member's own obligations, and a
+member bears ``defense``, ``offense``, ``neutral``, ``nonagg`` or ``consul`` when one of its rows (in
+any phase: the model has no phases) codes it 1. Evidence: in the US–Japan treaty of 1951 (3220) the
+United States has defense 1 and Japan 0, as in the treaty: the hand-written model's one defence norm
+(Art. I, a right to station forces) is borne by the United States toward Japan.
+
+When the alliance file codes the obligation 1 and the member rows give it to some members and not to
+others (every member has rows, all coded 0 or 1), the norm is written once per member that bears it,
+with the id ``atop-<variable>-<party id>`` and that party's id as ``bearer``. The counterparty is as
+above (``party``, or ``the other parties`` / ``the other party`` for ``nonagg``), and a triggered copy
+does not fire for its own bearer: its trigger adds ``party != 'cow:<code>'``, as ``others(party)``
+never names the member concerned. The directed dyad table then runs from those members only. With
+v5.0 and the v4.01 member file this concerns 53 alliances, all with ``asymm`` 1 but one (4985).
+
+Otherwise the norm stays symmetric: members alike (also when ``asymm`` is 1: the asymmetry then lies in
+codes the model does not direct), a member without rows, a blank or other code. A member file that
+disagrees with the alliance file (an obligation coded 1 for no member, or for some members against an
+alliance code that is not 1) gets a warning, and the alliance file's code is used. The member-level
+conditions (``defcoadv`` … ``concoreq``) and the other member-level codes are not modelled.
+
 Conditions (``defcon``, ``offcon``, ``neucon``, ``concon`` = 1): when ATOP names threat states
 (``statthr1``/``statthr2``, COW codes), the obligation applies only against them (the attacker, or
 for offence the target, must be one of them). Otherwise the alliance file does not say on what the
-obligation is conditional: the trigger gets the part ``(reading('<norm>-condition') == 'met' or
+obligation is conditional: the trigger gets the part ``(reading('<category>-condition') == 'met' or
 unknown)`` with a reading point whose default leaves the trigger undetermined and whose option
 ``met`` lets it fire. Threat states are listed in every military and consultation norm's ``threat``
 as ``cow:<code>``, whatever the condition flags.
@@ -99,14 +119,14 @@ does not know (``new5``, ``rev5``) are facts too.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from foedus.dates import AmbiguousDate, Duration, Rounding, add
+from foedus.dates import Duration, Rounding, add
 from foedus.errors import FoedusError, Location
 from foedus.importers import warning_line
 from foedus.importers.atop_csv import (
@@ -137,9 +157,18 @@ ATTACKED = "party(event.target) and not party(event.actor) and at_war(event.targ
 ATTACKING = "party(event.actor) and not party(event.target)"
 THREATENED = "any_party(event.targets)"
 
-# Codes the importer turns into model structure; the others are kept only as facts.
-_BINARY = ("defense", "offense", "neutral", "nonagg", "consul", "defcon", "offcon", "neucon", "concon",
-           "conditio", "noothall")
+# The obligations ATOP also codes per member (member file), and the flags that make them conditional.
+_OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
+_CONDITION_FLAGS = ("defcon", "offcon", "neucon", "concon")
+# 0/1 codes the importer turns into model structure; the other codes are kept only as facts.
+_BINARY = (*_OBLIGATIONS, *_CONDITION_FLAGS, "conditio", "noothall")
+# Titles name this many members, then "and N more".
+_TITLE_MEMBERS = 6
+
+_MILITARY_ACTION = ActPattern(on="military_intervention", when="event.actor == bearer",
+                              says="military action by the member")
+
+Warn = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -197,7 +226,7 @@ def import_atop(alliance_csv: str | Path, member_csv: str | Path | None = None,
     models: list[Treaty] = []
     unknown: dict[str, tuple[str, ...]] = {}
     for alliance in alliances:
-        rows = by_alliance.get(alliance.atopid) if members is not None else None
+        rows = by_alliance.get(alliance.atopid)
         if members is not None and rows is None:
             warnings.append(warning_line(alliances.path, alliance.line,
                                          f"alliance {alliance.atopid} has no rows in {members.path}: "
@@ -231,8 +260,9 @@ def _member_file_warnings(alliances: AtopFile[AtopAlliance], members: AtopFile[A
     if alliances.version != members.version:
         out.append(warning_line(members.path, 1, f"the member file is ATOP version {members.version}, the alliance "
                                 f"file {alliances.version}: membership dates come from another version"))
-    out.append(warning_line(members.path, 1, "member-level provision codes (per member and phase) are not "
-                            "modelled; the alliance-level codes are used for every member"))
+    out.append(warning_line(members.path, 1, "member-level provision codes (per member and phase) only tell "
+                            "which members bear defense, offense, neutral, nonagg and consul where members differ; "
+                            "the other member-level codes are not modelled"))
     known = {a.atopid for a in alliances}
     for atopid in sorted(set(by_alliance) - known):
         out.append(warning_line(members.path, by_alliance[atopid][0].line,
@@ -281,7 +311,10 @@ def alliance_model(alliance: AtopAlliance, member_rows: Sequence[AtopMemberPhase
             fact(f"{what}-date", f"ATOP {what} date {partial} (day or month unknown): the model uses its first "
                  f"possible day, {partial.earliest()}")
 
-    parties = _parties(alliance, member_rows, states, iso3 or {}, begin, end, warn, member_file)
+    by_member: dict[int, list[AtopMemberPhase]] = defaultdict(list)
+    for row in member_rows or ():
+        by_member[row.member].append(row)
+    parties = _parties(alliance, by_member, states, iso3 or {}, begin, end, warn, member_file)
     if alliance.bilat is not None and (alliance.bilat == 1) != (len(parties) == 2):
         warn(f"alliance {aid}: bilat is {alliance.bilat} but it has {len(parties)} members")
 
@@ -294,17 +327,43 @@ def alliance_model(alliance: AtopAlliance, member_rows: Sequence[AtopMemberPhase
     lifecycle = _lifecycle(alliance, begin, end, unknown, warn, fact)
     threats = _threats(prov, unknown)
     readings: list[ReadingPoint] = []
-    norms = _norms(prov, threats, len(parties) == 2, readings, unknown)
+    member_specific = _member_obligations(alliance, parties, by_member, warn)
+    norms = [copy for norm in _norms(prov, threats, len(parties) == 2, readings, unknown)
+             for copy in (_member_specific(norm, member_specific[norm.id], parties) if norm.id in member_specific
+                          else [norm])]
+    _code_facts(alliance, unknown, fact)
 
+    names = [p.name for p in parties]
+    title = f"ATOP alliance {aid} ({alliance.begin.year}): " + ", ".join(names[:_TITLE_MEMBERS]) + (
+        f" and {len(names) - _TITLE_MEMBERS} more" if len(names) > _TITLE_MEMBERS else "")
+    try:
+        model = Treaty(
+            id=f"atop-{aid}", title=title, short_title=f"ATOP {aid}",
+            source=SourceInfo(dataset="ATOP", dataset_id=str(aid), dataset_version=version, verbatim=False,
+                              note=f"Imported from {Path(file).name}, line {alliance.line}; no treaty text."),
+            parties=parties, readings=readings, lifecycle=lifecycle, norms=norms, facts=facts, articles=[])
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise FoedusError(f"alliance {aid} cannot be modelled: {str(exc).splitlines()[-1].strip()}",
+                          where=Location(file, alliance.line), expected="at least two distinct members") from None
+    return model, tuple(unknown), warnings
+
+
+def _shown(value: int | None) -> str:
+    """A code as messages and facts show it: a blank cell is ``blank``."""
+    return "blank" if value is None else str(value)
+
+
+def _code_facts(alliance: AtopAlliance, unknown: list[str], fact: Callable[[str, str], None]) -> None:
+    """Every code and field of the row that the model does not show as structure (see the module docstring)."""
     zeros = []
     for name in PROVISION_COLUMNS:
-        if name not in prov:
+        if name not in alliance.provisions:
             continue
-        value = prov[name]
+        value = alliance.provisions[name]
         if value == 0:
             zeros.append(name)
         else:
-            fact(name, f"{name}={'blank' if value is None else value}")
+            fact(name, f"{name}={_shown(value)}")
     if zeros:
         fact("zero-codes", "coded 0: " + ", ".join(zeros))
     fields: tuple[tuple[str, int | str | None], ...] = (
@@ -320,26 +379,9 @@ def alliance_model(alliance: AtopAlliance, member_rows: Sequence[AtopMemberPhase
     if unknown:
         fact("unknown-codes", "codes the import does not interpret: " + "; ".join(unknown))
 
-    names = [p.name for p in parties]
-    title = f"ATOP alliance {aid} ({alliance.begin.year}): " + ", ".join(names[:6]) + (
-        f" and {len(names) - 6} more" if len(names) > 6 else "")
-    try:
-        model = Treaty(
-            id=f"atop-{aid}", title=title, short_title=f"ATOP {aid}",
-            source=SourceInfo(dataset="ATOP", dataset_id=str(aid), dataset_version=version, verbatim=False,
-                              note=f"Imported from {Path(file).name}, line {alliance.line}; no treaty text."),
-            parties=parties, readings=readings, lifecycle=lifecycle, norms=norms, facts=facts, articles=[])
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise FoedusError(f"alliance {aid} cannot be modelled: {str(exc).splitlines()[-1].strip()}",
-                          where=Location(file, alliance.line), expected="at least two distinct members") from None
-    return model, tuple(unknown), warnings
 
-
-def _parties(alliance: AtopAlliance, rows: Sequence[AtopMemberPhase] | None, states: StateSystem | None,
-             iso3: dict[int, str], begin: date, end: date | None, warn: Any, member_file: str | None) -> list[Party]:
-    by_member: dict[int, list[AtopMemberPhase]] = defaultdict(list)
-    for row in rows or ():
-        by_member[row.member].append(row)
+def _parties(alliance: AtopAlliance, by_member: dict[int, list[AtopMemberPhase]], states: StateSystem | None,
+             iso3: dict[int, str], begin: date, end: date | None, warn: Warn, member_file: str | None) -> list[Party]:
     parties: list[Party] = []
     seen: set[int] = set()
     for code in alliance.members:
@@ -348,7 +390,7 @@ def _parties(alliance: AtopAlliance, rows: Sequence[AtopMemberPhase] | None, sta
         seen.add(code)
         joined = left = None
         spells = sorted(by_member.get(code, []), key=lambda r: (r.entry.earliest(), r.phase, r.line))
-        if rows is not None and rows and not spells:
+        if by_member and not spells:
             warn(f"member {code} of alliance {alliance.atopid} has no rows in {member_file}")
         if spells:
             first = spells[0].entry.earliest()
@@ -366,15 +408,15 @@ def _parties(alliance: AtopAlliance, rows: Sequence[AtopMemberPhase] | None, sta
                 left = last
         parties.append(Party(id=_party_id(code, states), name=_party_name(code, states), cow=code,
                              iso3=iso3.get(code), joined=joined, left=left))
-    if rows:
+    if by_member:
         for code in sorted(set(by_member) - seen):
             warn(f"member {code} of alliance {alliance.atopid} is in {member_file} but not in the alliance file's "
                  "member columns; it is not a party of the model")
     return parties
 
 
-def _lifecycle(alliance: AtopAlliance, begin: date, end: date | None, unknown: list[str], warn: Any,
-               fact: Any) -> Lifecycle:
+def _lifecycle(alliance: AtopAlliance, begin: date, end: date | None, unknown: list[str], warn: Warn,
+               fact: Callable[[str, str], None]) -> Lifecycle:
     prov = alliance.provisions
     spec, length, proren, renewlgt = (prov.get(k) for k in ("speclgth", "length", "proren", "renewlgt"))
     term: str | None = None
@@ -385,13 +427,13 @@ def _lifecycle(alliance: AtopAlliance, begin: date, end: date | None, unknown: l
     if spec == 1 and length:
         term = _months(length)
     elif spec == 1:
-        unknown.append(f"speclgth=1: a fixed term, but length is {'blank' if length is None else length}")
+        unknown.append(f"speclgth=1: a fixed term, but length is {_shown(length)}")
     elif spec == 2:
         until = "an event or condition that the ATOP alliance file does not name (speclgth=2)"
     elif spec == 3:
         indefinite = True
     elif spec != 0 and "speclgth" in prov:
-        unknown.append(f"speclgth={'blank' if spec is None else spec}: not a known duration code")
+        unknown.append(f"speclgth={_shown(spec)}: not a known duration code")
     if length and term is None:
         unknown.append(f"length={length}: a length with speclgth={spec}, not a fixed term")
     if proren == 2 and term is not None and renewlgt is not None and renewlgt > 0:
@@ -399,13 +441,13 @@ def _lifecycle(alliance: AtopAlliance, begin: date, end: date | None, unknown: l
     elif proren == 2 and term is not None and renewlgt == 0:
         after_term = "continues"
     elif proren == 2:
-        unknown.append(f"proren=2: renewal with renewlgt={'blank' if renewlgt is None else renewlgt}"
+        unknown.append(f"proren=2: renewal with renewlgt={_shown(renewlgt)}"
                        + ("" if term is not None else " and no fixed term") + " is not understood")
     elif proren == 0 or "proren" not in prov:
         if renewlgt:
             unknown.append(f"renewlgt={renewlgt}: a renewal length with proren=0 (no renewal)")
     else:
-        unknown.append(f"proren={'blank' if proren is None else proren}: not a known renewal code")
+        unknown.append(f"proren={_shown(proren)}: not a known renewal code")
         if renewlgt:
             unknown.append(f"renewlgt={renewlgt}: not used, because proren is not understood")
     rounding = Rounding.REFUSE
@@ -414,10 +456,7 @@ def _lifecycle(alliance: AtopAlliance, begin: date, end: date | None, unknown: l
         fact("date-rounding", f"the term runs from day {begin.day}: a month without that day ends it on its last "
              "day (date_rounding: down, chosen by the import)")
     if term is not None and extension is None and after_term == "expires":
-        try:
-            expiry = add(begin, Duration.parse(term), rounding)
-        except AmbiguousDate:  # pragma: no cover - rounding is set above for every day that needs it
-            expiry = begin
+        expiry = add(begin, Duration.parse(term), rounding)  # never ambiguous: rounding is set above when it must be
         if end is None or end > expiry:
             after_term = "continues"
             recorded = f"ends on {end}" if end is not None else "is still in force at the end of the data"
@@ -451,10 +490,12 @@ def _threats(prov: dict[str, int | None], unknown: list[str]) -> list[int]:
     return threats
 
 
-def _condition_reading(point: str, what: str, readings: list[ReadingPoint]) -> str:
+def _condition_reading(category: str, readings: list[ReadingPoint]) -> str:
+    """The trigger part of a conditional obligation whose condition ATOP does not name, with its reading point."""
+    point = f"{category}-condition"
     readings.append(ReadingPoint(
         id=point,
-        question=f"ATOP codes the {what} obligation as conditional but the alliance file does not say on what; "
+        question=f"ATOP codes the {category} obligation as conditional but the alliance file does not say on what; "
                  "is the condition met?",
         options={
             "unknown": ReadingOption(says="the record cannot tell: the trigger stays undetermined"),
@@ -469,97 +510,140 @@ def _norms(prov: dict[str, int | None], threats: list[int], bilateral: bool, rea
            unknown: list[str]) -> list[Norm]:
     names = [f"cow:{code}" for code in threats]
     listed = "[" + ", ".join(f"'{n}'" for n in names) + "]"
-    others = "the other party" if bilateral else "the other parties"
     norms: list[Norm] = []
 
-    def conditioned(base: str, flag: str, role: str, what: str, point: str) -> tuple[str, str]:
-        if prov.get(flag) != 1:
-            return base, ""
-        if names:
-            return f"{base} and event.{role} in {listed}", f" Conditional (ATOP {flag}=1): only against " + \
-                ", ".join(names) + "."
-        return f"{base} and {_condition_reading(point, what, readings)}", \
-            f" Conditional (ATOP {flag}=1); the alliance file does not say on what."
+    def triggered(variable: str, category: str, flag: str, *, plain: str, threat_role: str, summary: str,
+                  on: str | list[str], bind: dict[str, str], **norm: Any) -> Norm:
+        """Triggered for the member ``party`` (bound by ``bind``) when ``plain`` holds, borne by the others.
+        With ``flag`` = 1 a named threat state must be the event's ``threat_role``, or a reading decides."""
+        when, note = plain, ""
+        if prov.get(flag) == 1 and names:
+            when = f"{plain} and event.{threat_role} in {listed}"
+            note = f" Conditional (ATOP {flag}=1): only against {', '.join(names)}."
+        elif prov.get(flag) == 1:
+            when = f"{plain} and {_condition_reading(category, readings)}"
+            note = f" Conditional (ATOP {flag}=1); the alliance file does not say on what."
+        return Norm(id=f"atop-{variable}", category=category, threat=names, summary=summary + note,
+                    trigger=Trigger(on=on, when=when, bind=bind), bearer="others(party)", counterparty="party",
+                    **norm)
+
+    def standing(variable: str, category: str, summary: str, **norm: Any) -> Norm:
+        """In effect from entry into force, borne by each member toward the others."""
+        return Norm(id=f"atop-{variable}", category=category, summary=summary, bearer="each party",
+                    counterparty="the other party" if bilateral else "the other parties", **norm)
 
     if prov.get("defense") == 1:
-        when, note = conditioned(ATTACKED, "defcon", "actor", "defence", "defence-condition")
-        norms.append(Norm(
-            id="atop-defense", kind="obligation", category="defence", threat=names,
+        norms.append(triggered(
+            "defense", "defence", "defcon", plain=ATTACKED, threat_role="actor",
             summary="If a member is attacked by a state outside the alliance and at war with it, the other "
-                    "members come to its military aid (ATOP defense=1)." + note,
-            trigger=Trigger(on="armed_attack", when=when, bind={"party": "event.target", "attacker": "event.actor"}),
-            bearer="others(party)", counterparty="party", content="military assistance to the attacked member",
+                    "members come to its military aid (ATOP defense=1).",
+            on="armed_attack", bind={"party": "event.target", "attacker": "event.actor"},
+            kind="obligation", content="military assistance to the attacked member", silence="undetermined",
             fulfilled_by=[ActPattern(on="assistance_rendered", when="event.actor == bearer and counterparty in "
                                      "event.targets", says="assistance rendered to the attacked member"),
-                          ActPattern(on="military_intervention", when="event.actor == bearer",
-                                     says="military action by the member")],
+                          _MILITARY_ACTION],
             discharged_by=[ActPattern(on="end_of_war", when="(counterparty in event.actors and attacker in "
                                       "event.targets) or (attacker in event.actors and counterparty in event.targets)",
-                                      says="the war ended")],
-            silence="undetermined"))
+                                      says="the war ended")]))
     if prov.get("offense") == 1:
-        when, note = conditioned(ATTACKING, "offcon", "target", "offence", "offence-condition")
-        norms.append(Norm(
-            id="atop-offense", kind="obligation", category="offence", threat=names,
+        norms.append(triggered(
+            "offense", "offence", "offcon", plain=ATTACKING, threat_role="target",
             summary="When a member goes to war against a state outside the alliance, the other members join "
-                    "it (ATOP offense=1)." + note,
-            trigger=Trigger(on="armed_attack", when=when, bind={"party": "event.actor", "enemy": "event.target"}),
-            bearer="others(party)", counterparty="party", content="military action beside the member",
+                    "it (ATOP offense=1).",
+            on="armed_attack", bind={"party": "event.actor", "enemy": "event.target"},
+            kind="obligation", content="military action beside the member", silence="undetermined",
             fulfilled_by=[ActPattern(on="armed_attack", when="bearer in event.actors and enemy in event.targets",
                                      says="the member attacks the same enemy"),
-                          ActPattern(on="military_intervention", when="event.actor == bearer",
-                                     says="military action by the member")],
-            silence="undetermined"))
+                          _MILITARY_ACTION]))
     if prov.get("neutral") == 1:
-        when, note = conditioned(ATTACKED, "neucon", "actor", "neutrality", "neutrality-condition")
-        norms.append(Norm(
-            id="atop-neutral", kind="prohibition", category="neutrality", threat=names,
-            summary="When a member is at war with a state outside the alliance, the other members stay neutral: "
-                    "they neither aid its adversary nor attack it (ATOP neutral=1)." + note,
-            trigger=Trigger(on="armed_attack", when=when, bind={"party": "event.target", "attacker": "event.actor"}),
-            bearer="others(party)", counterparty="party",
+        norms.append(triggered(
+            "neutral", "neutrality", "neucon", plain=ATTACKED, threat_role="actor",
+            summary="When a member is at war with a state outside the alliance, the other members stay "
+                    "neutral: they neither aid its adversary nor attack it (ATOP neutral=1).",
+            on="armed_attack", bind={"party": "event.target", "attacker": "event.actor"},
+            kind="prohibition",
             violated_by=[ActPattern(on="assistance_rendered", when="event.actor == bearer and attacker in "
                                     "event.targets", says="aid to the member's adversary"),
                          ActPattern(on="armed_attack", when="event.actor == bearer and counterparty in event.targets",
                                     says="an attack on the member at war")]))
     if prov.get("nonagg") == 1:
-        norms.append(Norm(
-            id="atop-nonagg", kind="prohibition", category="non_aggression",
-            summary="Members do not attack one another (ATOP nonagg=1).",
-            bearer="each party", counterparty=others,
+        norms.append(standing(
+            "nonagg", "non_aggression", "Members do not attack one another (ATOP nonagg=1).",
+            kind="prohibition",
             violated_by=[ActPattern(on="armed_attack", when="event.actor == bearer and any_party(event.targets)",
                                     says="an armed attack on another member")]))
     if prov.get("consul") == 1:
-        when, note = conditioned(THREATENED, "concon", "actor", "consultation", "consultation-condition")
-        norms.append(Norm(
-            id="atop-consul", kind="obligation", category="consultation", crisis_specific=True, threat=names,
+        norms.append(triggered(
+            "consul", "consultation", "concon", plain=THREATENED, threat_role="actor",
             summary="In a crisis that could become a militarised conflict, the members consult one another "
-                    "(ATOP consul=1: crisis-specific consultation)." + note,
-            trigger=Trigger(on=["armed_attack", "armed_clash", "military_intervention"], when=when,
-                            bind={"party": "party_in(event.targets)"}),
-            bearer="others(party)", counterparty="party", content="consultation with the member concerned",
+                    "(ATOP consul=1: crisis-specific consultation).",
+            on=["armed_attack", "armed_clash", "military_intervention"], bind={"party": "party_in(event.targets)"},
+            kind="obligation", crisis_specific=True, content="consultation with the member concerned",
+            silence="undetermined",
             fulfilled_by=[ActPattern(on="consultation_held", when="bearer in event.actors and counterparty in "
-                                     "event.actors", says="the members consulted")],
-            silence="undetermined"))
+                                     "event.actors", says="the members consulted")]))
     if prov.get("noothall") == 1:
-        norms.append(Norm(
-            id="atop-noothall", kind="prohibition", category="no_other_alliance",
-            summary="Members do not form alliances that compete with this one (ATOP noothall=1).",
-            bearer="each party", counterparty=others,
+        norms.append(standing(
+            "noothall", "no_other_alliance",
+            "Members do not form alliances that compete with this one (ATOP noothall=1).",
+            kind="prohibition",
             violated_by=[ActPattern(on=on, when="bearer in event.actors and any_party(event.directed_against)",
                                     says="an alliance directed against a member")
                          for on in ("alliance_concluded", "treaty_signed")]))
     ecaid = prov.get("ecaid")
     if ecaid is not None and ecaid > 0:
-        norms.append(Norm(
-            id="atop-ecaid", kind="obligation", category="economic",
-            summary=f"Members give economic aid or trade advantages to one another (ATOP ecaid={ecaid}).",
-            bearer="each party", counterparty=others,
+        norms.append(standing(
+            "ecaid", "economic",
+            f"Members give economic aid or trade advantages to one another (ATOP ecaid={ecaid}).",
+            kind="obligation",
             honoured_by=[ActPattern(on="economic_agreement", when="bearer in event.actors",
                                     says="an economic agreement of the member")]))
-    if prov.get("conditio") == 1 and not any(prov.get(f) == 1 for f in ("defcon", "offcon", "neucon", "concon")):
+    if prov.get("conditio") == 1 and not any(prov.get(f) == 1 for f in _CONDITION_FLAGS):
         unknown.append("conditio=1: no obligation is coded as conditional (defcon, offcon, neucon, concon all 0)")
     if threats and not any(n.threat for n in norms):
         for i, code in enumerate(threats):
             unknown.append(f"statthr{i + 1}={code}: a threat state with no obligation to attach it to")
     return norms
+
+
+# --- member-specific obligations ----------------------------------------------------------------------
+
+
+def _member_obligations(alliance: AtopAlliance, parties: list[Party], by_member: dict[int, list[AtopMemberPhase]],
+                        warn: Warn) -> dict[str, list[Party]]:
+    """Per norm id, the parties that bear the obligation, for each of ``_OBLIGATIONS`` that the alliance
+    codes 1 and the member rows give to some members and not to others (see the module docstring)."""
+    out: dict[str, list[Party]] = {}
+    for variable in _OBLIGATIONS:
+        codes = {p.id: {row.provisions.get(variable) for row in by_member.get(p.cow or 0, ())} for p in parties}
+        if not all(values and values <= {0, 1} for values in codes.values()):
+            continue  # a member without rows, or a blank or unknown code: the rows cannot tell
+        bearers = [p for p in parties if 1 in codes[p.id]]
+        coded = alliance.provisions.get(variable)
+        if coded != 1 and bearers:
+            warn(f"alliance {alliance.atopid}: the member rows code {variable}=1 for "
+                 f"{', '.join(p.id for p in bearers)} but the alliance file codes {variable}={_shown(coded)}: no norm")
+        elif coded == 1 and not bearers:
+            warn(f"alliance {alliance.atopid}: the alliance file codes {variable}=1 but the member rows give it to "
+                 "no member; every member bears it")
+        elif coded == 1 and len(bearers) < len(parties):
+            out[f"atop-{variable}"] = bearers
+    return out
+
+
+def _member_specific(norm: Norm, bearers: list[Party], parties: list[Party]) -> list[Norm]:
+    """``norm`` once per member that bears it, ``bearer`` its party id (norm id ``<id>-<party id>``). A
+    triggered copy does not fire for its own bearer (``party != 'cow:<code>'``): like ``others(party)``,
+    no member owes itself."""
+    bearing = {p.id for p in bearers}
+    exempt = ", ".join(p.name for p in parties if p.id not in bearing)
+    copies: list[Norm] = []
+    for party in bearers:
+        update: dict[str, Any] = {
+            "id": f"{norm.id}-{party.id}", "bearer": party.id,
+            "summary": f"{norm.summary} ATOP member level: borne by {party.name}, not by {exempt}."}
+        if norm.trigger is not None:
+            update["trigger"] = norm.trigger.model_copy(
+                update={"when": f"{norm.trigger.when} and party != 'cow:{party.cow}'"})
+        copies.append(norm.model_copy(update=update))
+    return copies

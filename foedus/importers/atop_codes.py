@@ -20,7 +20,9 @@ for the evidence behind the duration codes):
   trigger condition with a part beyond the plain case (for defence and neutrality ``party(event.target)``,
   ``not party(event.actor)``, ``at_war(event.target, event.actor)``; for offence the same with actor
   and target swapped; for consultation ``any_party(...)`` / ``party(...)`` of the event's states):
-  a named attacker, a place, a reading-dependent condition… ``conditio``: 1 when any of the four is 1.
+  a named attacker, a place, a reading-dependent condition… A part ``party != 'cow:2'`` that only keeps a
+  member-specific norm (bearer a party id, here the state with COW code 2) from firing for its own bearer
+  is not a condition: no member owes itself. ``conditio``: 1 when any of the four is 1.
 * ``specthrt``: 1 when a norm names a threat (``Norm.threat``); ``statthr1`` / ``statthr2``: the COW
   codes of the first two threat states in norm order (0 when none). A threat is resolved as
   ``cow:N``, through the state registry (the compiled model's, which knows the timeline's states), or
@@ -48,6 +50,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from foedus.compile.compiler import CompiledNorm, CompiledTreaty, compile_treaty, split_and
+from foedus.compile.states import StateRegistry
 from foedus.dates import Duration
 from foedus.errors import FoedusError
 from foedus.evaluate.lifecycle import evaluate_lifecycle
@@ -74,6 +77,9 @@ _INVOLVED = frozenset({"any_party(event.targets)", "any_party(event.actors)", "p
 _PLAIN = {"defence": _ATTACKED, "neutrality": _ATTACKED, "offence": _ATTACKING, "consultation": _INVOLVED}
 _FLAGS = {"defence": "defcon", "offence": "offcon", "neutrality": "neucon", "consultation": "concon"}
 _FORCE = ("armed_attack", "armed_clash")
+_NOT_STATE = re.compile(r"(\w+) != '([^']+)'")
+_DAYS_PER_MONTH = 365.25 / 12  # the mean Gregorian month, for terms stated in days
+_FIRST_DAY = date(1816, 1, 1)  # the COW state system's first day: the horizon of a model with no date
 
 
 @dataclass(frozen=True)
@@ -101,12 +107,23 @@ def _norm_text(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip()).replace("( ", "(").replace(" )", ")")
 
 
-def _conditional(cn: CompiledNorm) -> bool:
+def _conditional(cn: CompiledNorm, registry: StateRegistry) -> bool:
     """A triggered norm whose condition has a part beyond the plain case of its category."""
     if cn.trigger_when is None:
         return False
     plain = _PLAIN.get(cn.norm.category, frozenset())
-    return any(_norm_text(part) not in plain for part in split_and(cn.trigger_when.text))
+    parts = (_norm_text(part) for part in split_and(cn.trigger_when.text))
+    return any(part not in plain and not _spares_bearer(part, cn, registry) for part in parts)
+
+
+def _spares_bearer(part: str, cn: CompiledNorm, registry: StateRegistry) -> bool:
+    """``x != 'S'`` with ``x`` a name the trigger binds and ``S`` the norm's own bearer: a member-specific
+    norm that does not fire for its bearer (no member owes itself), which is no condition."""
+    match = _NOT_STATE.fullmatch(part)
+    if match is None or match[1] not in {name for name, _ in cn.bind}:
+        return False
+    bearer = registry.canonical(cn.bearer)
+    return bearer is not None and registry.canonical(match[2]) == bearer
 
 
 def _renounces_force(cn: CompiledNorm) -> bool:
@@ -116,7 +133,7 @@ def _renounces_force(cn: CompiledNorm) -> bool:
 def _months(duration: Duration, what: str, notes: dict[str, str]) -> int:
     if duration.days:
         notes[what] = f"{duration} rounded to whole months"
-    return duration.total_months + round(duration.days / 30.4375)
+    return duration.total_months + round(duration.days / _DAYS_PER_MONTH)
 
 
 def _threat_code(name: str, ct: CompiledTreaty, states: StateSystem | None) -> int | None:
@@ -159,7 +176,7 @@ def derive_codes(model: Treaty | CompiledTreaty, timeline: Timeline | None = Non
         notes["consul"] = "consultation that is not crisis-specific does not count"
     for category, flag in _FLAGS.items():
         relevant = crisis if category == "consultation" else [cn for cn in norms if cn.norm.category == category]
-        codes[flag] = int(any(_conditional(cn) for cn in relevant))
+        codes[flag] = int(any(_conditional(cn, ct.registry) for cn in relevant))
     codes["conditio"] = int(any(codes[flag] for flag in _FLAGS.values()))
 
     events = bind_timeline(ct, timeline).events if timeline is not None else ()  # registers its states
@@ -206,7 +223,7 @@ def _horizon(treaty: Treaty, event_dates: Iterable[date]) -> date:
     lc = treaty.lifecycle
     dates = [*event_dates, *(d for d in (lc.entry_into_force_on, lc.ended_on,
                                          treaty.signed.date if treaty.signed else None) if d is not None)]
-    return max(dates, default=date(1816, 1, 1))
+    return max(dates, default=_FIRST_DAY)
 
 
 def _ymd(when: date | None, none: tuple[int | None, int | None, int | None] = (None, None, None)
@@ -241,8 +258,7 @@ def compare_codes(derived: AtopCodes, alliance: AtopAlliance,
         mine, theirs = derived.codes[variable], _atop_value(alliance, variable)
         if theirs is None:
             continue
-        same = (mine == theirs) if variable != "ecaid" or mine is None or theirs is None else (
-            (mine > 0) == (theirs > 0))
+        same = (mine > 0) == (theirs > 0) if variable == "ecaid" and mine is not None else mine == theirs
         if not same:
             out.append(CodeDifference(variable, mine, theirs, derived.notes.get(variable)))
     return out
