@@ -62,6 +62,7 @@ from foedus.errors import FoedusError, Location
 from foedus.model.events import Event, Timeline
 from foedus.model.treaty import Treaty
 from foedus.world.dyads import arrow_table, in_force_interval
+from foedus.world.world import checked_models, clipped_membership
 
 __all__ = ["PAUSE_ENV", "SCHEMA_VERSION", "Store"]
 
@@ -287,15 +288,7 @@ class Store:
         treaties: list[dict[str, Any]] = []
         members: list[dict[str, Any]] = []
         norms: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for model in models:
-            if not isinstance(model, Treaty):
-                raise FoedusError(f"not a treaty model: {type(model).__name__}",
-                                  expected="foedus.model.treaty.Treaty")
-            if model.id in seen:
-                raise FoedusError(f"treaty id {model.id!r} appears twice in the import",
-                                  expected="one model per treaty id")
-            seen.add(model.id)
+        for model in checked_models(models, " in the import"):
             interval = in_force_interval(model)
             start, end = (None, None) if isinstance(interval, str) else interval
             treaties.append({
@@ -305,8 +298,8 @@ class Store:
                 "ended_on": end, "model_json": model.model_dump_json(by_alias=True),
             })  # fmt: skip
             for party in model.parties:
-                joined = party.joined if start is None or (party.joined and party.joined > start) else start
-                left = party.left if end is None or (party.left and party.left < end) else end
+                # clipped to the treaty's dates (the party's own without them); an empty membership is kept
+                joined, left = (party.joined, party.left) if start is None else clipped_membership(party, start, end)
                 members.append({"source": source, "version": version, "treaty_id": model.id,
                                 "state": party.cow, "party_id": party.id, "joined": joined, "left": left})
             for norm in model.norms:

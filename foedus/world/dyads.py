@@ -35,11 +35,10 @@ Direction
     A norm binds its bearer toward its counterparty, so the row (A, B) carries the obligations A owes B.
     A bearer or counterparty that is a party id names that party; any other value ("each party", "the
     other party", "the other parties", or a name bound by a trigger such as ``other(party)``) stands for
-    any member, so the norm gives every ordered pair its category. ``import_atop`` writes each
+    any member, so the norm gives every ordered pair its category. ``import_atop`` writes an
     obligation for every member (``others(party)`` toward ``party``, or ``each party`` toward ``the
-    other party``), so imported ATOP rows are symmetric; they become directed only where a model
-    gives a party id as bearer or counterparty (e.g. member-specific obligations from member-level
-    rows that differ, which the importer does not write at present).
+    other party``) unless the member file shows members' obligations differ; then it writes one norm
+    per bearing member with that member's party id as bearer, and those rows are directed.
 Obligations
     ``defense``/``offense``/``neutral``/``nonagg``/``consul`` are 1 when a norm of kind obligation or
     prohibition with category ``defence``/``offence``/``neutrality``/``non_aggression``/``consultation``
@@ -65,7 +64,7 @@ import pyarrow as pa
 from foedus.dates import AmbiguousDate, Duration, add
 from foedus.errors import FoedusError, Location
 from foedus.model.treaty import ReadingRef, Treaty
-from foedus.world.world import World
+from foedus.world.world import World, checked_models, existing_norms, in_force_window, member_spans, named_dates
 
 __all__ = [
     "CATEGORY_COLUMNS",
@@ -207,21 +206,7 @@ def in_force_interval(model: Treaty, compiled: Any = None) -> tuple[date, date |
                               expected="lifecycle.date_rounding: up or down") from None
         if lc.in_force_on_expiry_date:
             end += timedelta(days=1)
-    if end is not None and end <= start:
-        return f"it ends ({end}) on or before it enters into force ({start})"
-    return start, end
-
-
-def _latest(a: date | None, b: date | None) -> date | None:
-    if a is None:
-        return b
-    return a if b is None or a > b else b
-
-
-def _earliest_end(a: date | None, b: date | None) -> date | None:
-    if a is None:
-        return b
-    return a if b is None or a < b else b
+    return in_force_window(start, end)
 
 
 def _who(value: str, party_ids: set[str]) -> str | None:
@@ -244,33 +229,19 @@ def flatten(models: Iterable[Treaty], *, lifecycles: Mapping[str, tuple[date | N
     memberships: list[Membership] = []
     duties: list[Duty] = []
     skipped: list[str] = []
-    seen: set[str] = set()
     latest: int | None = None
     aliases: dict[int, set[str]] = {}
-    for model in models:
-        if not isinstance(model, Treaty):
-            raise FoedusError(f"not a treaty model: {type(model).__name__}", expected="foedus.model.treaty.Treaty")
-        if model.id in seen:
-            raise FoedusError(f"treaty id {model.id!r} appears twice", expected="one model per treaty id")
-        seen.add(model.id)
-        lc = model.lifecycle
-        for when in (lc.entry_into_force_on, lc.ended_on, model.signed.date if model.signed else None,
-                     *(p.joined for p in model.parties), *(p.left for p in model.parties)):
-            if when is not None and (latest is None or when.year > latest):
+    for model in checked_models(models):
+        for when in named_dates(model):
+            if latest is None or when.year > latest:
                 latest = when.year
         for party in model.parties:
             if party.cow is not None:
                 names = aliases.setdefault(party.cow, set())
                 names.update(x for x in (party.id, party.iso3, str(party.cow), f"cow:{party.cow}") if x)
         ct = compiled[model.id] if compiled is not None and model.id in compiled else _compiled(model)
-        interval: tuple[date, date | None] | str
-        if lifecycles is not None and model.id in lifecycles:
-            entry, out = lifecycles[model.id]
-            interval = ("not in force on any date the timeline reaches" if entry is None
-                        else f"it ends ({out}) on or before it enters into force ({entry})"
-                        if out is not None and out <= entry else (entry, out))
-        else:
-            interval = in_force_interval(model, ct)
+        interval = (in_force_window(*lifecycles[model.id]) if lifecycles is not None and model.id in lifecycles
+                    else in_force_interval(model, ct))
         if isinstance(interval, str):
             skipped.append(f"{model.id}: {interval}")
             continue
@@ -278,18 +249,11 @@ def flatten(models: Iterable[Treaty], *, lifecycles: Mapping[str, tuple[date | N
         if end is not None and (latest is None or end.year > latest):
             latest = end.year  # a derived end (a fixed term) counts as a named date
         windows.append(TreatyWindow(model.id, model.title, start, end))
-        for party in model.parties:
-            if party.cow is None:
-                continue
-            p_start = _latest(start, party.joined) or start
-            p_end = _earliest_end(end, party.left)
-            if p_end is not None and p_end <= p_start:
-                continue
-            memberships.append(Membership(model.id, party.id, party.cow, p_start, p_end))
-        exists = {cn.norm.id: cn.exists for cn in ct.norms} if ct is not None else {}
+        memberships += [Membership(model.id, party.id, party.cow, joined, left)
+                        for party, joined, left in member_spans(model.parties, start, end) if party.cow is not None]
         party_ids = {p.id for p in model.parties}
-        for norm in model.norms:
-            if norm.kind not in BINDING_KINDS or not exists.get(norm.id, True):
+        for norm in existing_norms(ct) if ct is not None else model.norms:
+            if norm.kind not in BINDING_KINDS:
                 continue
             duties.append(Duty(model.id, norm.id, norm.kind, norm.category, norm.article,
                                _who(norm.bearer, party_ids), _who(norm.counterparty, party_ids),
@@ -336,7 +300,9 @@ def _mask(category: str) -> int:
     return 0 if column is None else 1 << OBLIGATION_COLUMNS.index(column)
 
 
-def _register(con: duckdb.DuckDBPyConnection, flat: Obligations) -> None:
+def _register(con: duckdb.DuckDBPyConnection, flat: Obligations) -> list[Duty]:
+    """Register ``spells`` (the memberships; ``t`` is the window's position in ``flat.windows``) and
+    ``duties`` (``d`` is the position in the list returned: the duties of models with a window)."""
     index = {w.treaty: i for i, w in enumerate(flat.windows)}
     spells = pa.table({
         "t": pa.array([index[m.treaty] for m in flat.memberships], pa.int32()),
@@ -355,6 +321,18 @@ def _register(con: duckdb.DuckDBPyConnection, flat: Obligations) -> None:
     })  # fmt: skip
     con.register("spells", spells)
     con.register("duties", duty_table)
+    return duties
+
+
+def _run(flat: Obligations, query: str, cap: str) -> tuple[pa.Table, list[Duty]]:
+    """``query`` over the tables of ``flat`` (see ``_register``), with ``cap`` (a SQL date) for ``$cap``;
+    also the duties that ``d`` numbers."""
+    con = duckdb.connect()
+    try:
+        duties = _register(con, flat)
+        return arrow_table(con.sql(query.replace("$cap", cap))), duties
+    finally:
+        con.close()
 
 
 _PAIRS = """
@@ -365,6 +343,22 @@ with pairs as (
     from spells a join spells b on a.t = b.t and a.state <> b.state
 )
 """
+# A duty (d) binds the pair's first member toward its second (bearer or counterparty null: any member).
+_BINDS = "d.t = p.t and (d.bearer is null or d.bearer = p.pa) and (d.cp is null or d.cp = p.pb)"
+_NO_END = "DATE '9999-12-31'"
+
+
+def _edge_table(flat: Obligations, order: str) -> tuple[pa.Table, list[Duty]]:
+    """Every duty binding one member state toward another while both are members: columns ``obligor,
+    beneficiary, t, d, start, end`` (``t``, ``d``: see ``_register``; ``end`` null when open), sorted by
+    ``order`` (SQL). The shared source of ``duty_edges`` and the point queries' index."""
+    return _run(flat, _PAIRS + f"""
+        select p.stateA::INTEGER as obligor, p.stateB::INTEGER as beneficiary, p.t, d.d, p.lo as start,
+               case when p.hi = $cap then null else p.hi end as "end"
+        from pairs p join duties d on {_BINDS}
+        where p.lo < p.hi
+        order by {order}
+    """, _NO_END)
 
 
 def dyad_years(
@@ -388,8 +382,7 @@ def dyad_years(
     query = _PAIRS + f"""
     , flagged as (
         select p.stateA, p.stateB, p.lo, p.hi, coalesce(bit_or(d.mask), 0) as mask
-        from pairs p left join duties d
-          on d.t = p.t and (d.bearer is null or d.bearer = p.pa) and (d.cp is null or d.cp = p.pb)
+        from pairs p left join duties d on {_BINDS}
         where p.lo < p.hi
         group by p.t, p.pa, p.pb, p.stateA, p.stateB, p.lo, p.hi
     ), years as (
@@ -404,13 +397,8 @@ def dyad_years(
     group by stateA, stateB, year
     order by stateA, stateB, year
     """
-    con = duckdb.connect()
-    try:
-        _register(con, flat)
-        table = arrow_table(con.sql(query.replace("$cap", f"DATE '{last_year + 1:04d}-01-01'")
-                                      .replace("$first", str(first_year)).replace("$last", str(last_year))))
-    finally:
-        con.close()
+    table, _ = _run(flat, query.replace("$first", str(first_year)).replace("$last", str(last_year)),
+                    f"DATE '{last_year + 1:04d}-01-01'")
     if arrow:
         return table.replace_schema_metadata({"skipped": "\n".join(flat.skipped)})
     frame = table.to_pandas().astype(DYAD_DTYPES)
@@ -423,24 +411,12 @@ def duty_edges(models: Source) -> pd.DataFrame:
 
     Columns: ``obligor, beneficiary, treaty, norm, kind, category, article, start, end`` (``end`` the
     first day it no longer binds, NaT/None when open); one row per duty and ordered pair of states,
-    sorted. Used by the point queries; the rules are those of the module docstring.
+    sorted. The point queries index the same edges (``_edge_table``); the rules are those of the module
+    docstring.
     """
     flat = _as_flat(models)
-    con = duckdb.connect()
-    try:
-        _register(con, flat)
-        table = arrow_table(con.sql((_PAIRS + """
-            select p.stateA::INTEGER as obligor, p.stateB::INTEGER as beneficiary, p.t, d.d, p.lo as start,
-                   case when p.hi = $cap then null else p.hi end as "end"
-            from pairs p join duties d
-              on d.t = p.t and (d.bearer is null or d.bearer = p.pa) and (d.cp is null or d.cp = p.pb)
-            where p.lo < p.hi
-            order by obligor, beneficiary, p.t, d.d, start
-        """).replace("$cap", "DATE '9999-12-31'")))
-    finally:
-        con.close()
+    table, duties = _edge_table(flat, "obligor, beneficiary, p.t, d.d, start")
     frame = table.to_pandas()
-    duties = [d for d in flat.duties if d.treaty in {w.treaty for w in flat.windows}]
     frame["treaty"] = [flat.windows[t].treaty for t in frame.pop("t")]
     picked = [duties[i] for i in frame.pop("d")]
     frame["norm"] = [d.norm for d in picked]

@@ -47,19 +47,20 @@ whether each clause's conditions are met (evaluate the treaty with a timeline fo
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from foedus.dates import parse_iso
 from foedus.errors import FoedusError
 from foedus.model.treaty import Treaty
-from foedus.world.dyads import _PAIRS, Obligations, _as_flat, _register, arrow_table
+from foedus.world.dyads import Obligations, _as_flat, _edge_table
 from foedus.world.world import World
 
 __all__ = [
@@ -80,6 +81,14 @@ _SIDE_ORDER = {"target": 0, "attacker": 1}
 
 def _day(on: date) -> int:
     return (on - _EPOCH).days
+
+
+def _objects(values: Iterable[Any]) -> np.ndarray:
+    """The values as a 1-D object array."""
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
 
 
 def as_day(on: date | str) -> date:
@@ -253,7 +262,6 @@ class WorldIndex:
         self.flat = flat
         self.windows = {w.treaty: w for w in flat.windows}
         index = {w.treaty: i for i, w in enumerate(flat.windows)}
-        self.duties = [d for d in flat.duties if d.treaty in index]
         self._treaty_names = [w.treaty for w in flat.windows]
         self._w_start = np.array([_day(w.start) for w in flat.windows], np.int32)
         self._w_end = np.array([_OPEN if w.end is None else _day(w.end) for w in flat.windows], np.int32)
@@ -268,44 +276,30 @@ class WorldIndex:
         for row, m in enumerate(members):
             self._by_treaty.setdefault(index[m.treaty], []).append(row)
 
-        # directed duty edges between states, sorted by beneficiary (and a second order by obligor)
-        con = duckdb.connect()
-        try:
-            _register(con, flat)
-            table = arrow_table(con.sql(_PAIRS.replace("$cap", "DATE '9999-12-31'") + """
-                select p.stateA::INTEGER as obligor, p.stateB::INTEGER as beneficiary, p.t, d.d,
-                       (p.lo - DATE '1970-01-01')::INTEGER as lo,
-                       case when p.hi = DATE '9999-12-31' then 2147483647
-                            else (p.hi - DATE '1970-01-01')::INTEGER end as hi
-                from pairs p join duties d
-                  on d.t = p.t and (d.bearer is null or d.bearer = p.pa) and (d.cp is null or d.cp = p.pb)
-                where p.lo < p.hi
-                order by beneficiary, obligor, p.t, d.d, lo
-            """))
-        finally:
-            con.close()
+        # directed duty edges between states, sorted by beneficiary (and a second order by obligor);
+        # dates as days since 1970-01-01 (a date32 is that number), an open end as _OPEN
+        table, self.duties = _edge_table(flat, "beneficiary, obligor, p.t, d.d, start")
         self._e_obligor = table.column("obligor").to_numpy()
         self._e_beneficiary = table.column("beneficiary").to_numpy()
         self._e_treaty = table.column("t").to_numpy()
         self._e_duty = table.column("d").to_numpy()
-        self._e_start = table.column("lo").to_numpy()
-        self._e_end = table.column("hi").to_numpy()
+        self._e_start = table.column("start").cast(pa.int32()).to_numpy()
+        self._e_end = pc.fill_null(table.column("end").cast(pa.int32()), _OPEN).to_numpy()
         self._by_obligor = np.lexsort((self._e_duty, self._e_treaty, self._e_beneficiary, self._e_obligor))
         self._ob_keys = self._e_obligor[self._by_obligor]
         self._duty_category = [d.category for d in self.duties]
-        self._duty_norm = [d.norm for d in self.duties]
-        self._treaty_name_array = np.array([*self._treaty_names, ""], dtype=object)[:-1]
-        self._duty_norm_array = np.array([*self._duty_norm, ""], dtype=object)[:-1]
-        self._duty_category_array = np.array([*self._duty_category, ""], dtype=object)[:-1]
-        self._duty_effect_name_array = np.array([*(_EFFECTS.get(c, "") for c in self._duty_category), ""],
-                                                dtype=object)[:-1]
+        self._treaty_name_array = _objects(self._treaty_names)
+        self._duty_norm_array = _objects(d.norm for d in self.duties)
+        self._duty_category_array = _objects(self._duty_category)
+        self._duty_effect_name_array = _objects(_EFFECTS.get(c, "") for c in self._duty_category)
         grouped: dict[str, set[str]] = {}
         for duty in self.duties:
             grouped.setdefault(duty.treaty, set()).add(duty.category)
         self._categories = {name: tuple(sorted(found)) for name, found in grouped.items()}
         self._duty_threat = [frozenset(t.strip().casefold() for t in d.threat) for d in self.duties]
         self._duty_has_threat = np.array([bool(d.threat) for d in self.duties], bool)
-        codes = {"defence": 0, "offence": 1, "neutrality": 2, "consultation": 3}
+        # effect codes: 0 defence, 1 offence, 2 neutrality, 3 consultation (the order of _EFFECTS), -1 none
+        codes = {category: i for i, category in enumerate(_EFFECTS)}
         self._duty_effect = np.array([codes.get(d.category, -1) for d in self.duties], np.int8)
         self._aliases: dict[int, frozenset[str]] = {}
 

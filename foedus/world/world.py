@@ -26,6 +26,8 @@ every day up to that earlier date (no act changes the past), so one evaluation s
 * A treaty is **in force** from its entry into force to the first day it is out of force
   (``[entry, end)``). A party is a **member** from ``joined`` (default: entry into force) to ``left``
   (the first day it is no longer a party; default: the treaty's end), clipped to that interval.
+  These two rules are the functions ``in_force_window`` and ``member_spans`` below, which
+  :mod:`foedus.world.dyads` (and through it the point queries) and :mod:`foedus.store` use too.
 * Two states are **bound** by a treaty on a day when both are members on that day. The treaty
   carries the categories of its norms that exist under the chosen reading.
 * ``allied(a, b, d)``: some treaty binds both on ``d`` and carries a norm of category defence,
@@ -62,10 +64,10 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from foedus.compile.compiler import CompiledTreaty, compile_treaty
 from foedus.compile.states import StateRegistry
@@ -75,7 +77,7 @@ from foedus.evaluate.relations import CombinedFacts, TimelineFacts
 from foedus.evaluate.results import LifecycleResult, Outcome
 from foedus.evaluate.run import bind_timeline, evaluate
 from foedus.model.events import Event, State, Timeline, vocabulary
-from foedus.model.treaty import Treaty
+from foedus.model.treaty import Norm, Party, Treaty
 from foedus.parse.located_yaml import SourceMap
 
 __all__ = ["ALLIANCE_CATEGORIES", "Pact", "PairSpan", "World", "WorldFacts"]
@@ -115,23 +117,103 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-class _Intervals:
-    """Intervals sorted by start, for point queries: ``upto(d)`` keeps only those that start by ``d``."""
+# --- which treaty binds which states when (shared with foedus.world.dyads and foedus.store) --------------
+
+
+def checked_models(models: Iterable[object], where: str = "") -> Iterator[Treaty]:
+    """``models`` one by one, each checked to be a ``Treaty`` whose id no earlier model has (``where``
+    ends the message: " in the world")."""
+    seen: set[str] = set()
+    for model in models:
+        if not isinstance(model, Treaty):
+            raise FoedusError(f"not a treaty model: {type(model).__name__}", expected="foedus.model.treaty.Treaty")
+        if model.id in seen:
+            raise FoedusError(f"treaty id {model.id!r} appears twice{where}", expected="one model per treaty id")
+        seen.add(model.id)
+        yield model
+
+
+def named_dates(model: Treaty) -> Iterator[date]:
+    """The dates a model names: entry into force, end, signature, and its parties' ``joined`` and ``left``."""
+    lc = model.lifecycle
+    for when in (lc.entry_into_force_on, lc.ended_on, model.signed.date if model.signed else None,
+                 *(p.joined for p in model.parties), *(p.left for p in model.parties)):
+        if when is not None:
+            yield when
+
+
+def earliest_end(a: date | None, b: date | None) -> date | None:
+    """The earlier of two first days out (None: open)."""
+    if a is None:
+        return b
+    return a if b is None or a < b else b
+
+
+def in_force_window(entry: date | None, out: date | None) -> tuple[date, date | None] | str:
+    """``[entry, out)`` when the treaty is in force on some day (``out`` None: open), or why it is not."""
+    if entry is None:
+        return "not in force on any date the timeline reaches"
+    if out is not None and out <= entry:
+        return f"it ends ({out}) on or before it enters into force ({entry})"
+    return entry, out
+
+
+def clipped_membership(party: Party, start: date, end: date | None) -> tuple[date, date | None]:
+    """``party``'s membership of a treaty in force ``[start, end)``: from ``joined`` (default ``start``) to
+    ``left`` (default ``end``), clipped to that interval. It may be empty (``left <= joined``)."""
+    joined = start if party.joined is None or party.joined < start else party.joined
+    return joined, earliest_end(end, party.left)
+
+
+def member_spans(parties: Iterable[Party], start: date, end: date | None
+                 ) -> Iterator[tuple[Party, date, date | None]]:
+    """``(party, joined, left)`` for each party that is a member on some day of ``[start, end)``."""
+    for party in parties:
+        joined, left = clipped_membership(party, start, end)
+        if left is None or joined < left:
+            yield party, joined, left
+
+
+def existing_norms(compiled: CompiledTreaty) -> list[Norm]:
+    """The norms of a compiled model that its chosen reading keeps (``applies_when``)."""
+    return [cn.norm for cn in compiled.norms if cn.exists]
+
+
+class _Dated(Protocol):
+    @property
+    def start(self) -> date: ...
+
+    @property
+    def end(self) -> date | None: ...
+
+    @property
+    def treaty(self) -> str: ...
+
+
+class _Threat(NamedTuple):
+    """A member of ``treaty`` (while a member) is party to a treaty naming some state as a threat."""
+
+    start: date
+    end: date | None
+    treaty: str
+
+
+_D = TypeVar("_D", bound=_Dated)
+
+
+class _Intervals(Generic[_D]):
+    """Intervals ``[start, end)`` sorted by start (an open end last), for point queries."""
 
     __slots__ = ("items", "starts")
 
-    def __init__(self, items: list[Any]):
-        # Each item is a PairSpan or a (start, end, treaty) tuple; an open end sorts last.
-        def key(item: Any) -> tuple[date, date, str]:
-            if isinstance(item, PairSpan):
-                return item.start, item.end or date.max, item.treaty
-            return item[0], item[1] or date.max, item[2]
+    def __init__(self, items: Iterable[_D]):
+        self.items = sorted(items, key=lambda item: (item.start, item.end or date.max, item.treaty))
+        self.starts = [item.start for item in self.items]
 
-        self.items = sorted(items, key=key)
-        self.starts = [key(item)[0] for item in self.items]
-
-    def upto(self, on: date) -> list[Any]:
-        return self.items[: bisect.bisect_right(self.starts, on)]
+    def at(self, on: date) -> list[_D]:
+        """The intervals that cover ``on``."""
+        return [item for item in self.items[: bisect.bisect_right(self.starts, on)]
+                if item.end is None or on < item.end]
 
 
 class WorldFacts:
@@ -143,16 +225,14 @@ class WorldFacts:
 
     def __init__(self, spans: Iterable[PairSpan], threats: Iterable[tuple[str, str, date, date | None, str]] = (),
                  registry: StateRegistry | None = None):
+        self._spans = tuple(sorted(spans, key=lambda x: (x.a, x.b, x.start, x.end or date.max, x.treaty)))
         by_pair: dict[tuple[str, str], list[PairSpan]] = defaultdict(list)
-        all_spans: list[PairSpan] = []
-        for span in spans:
+        for span in self._spans:
             by_pair[(span.a, span.b)].append(span)
-            all_spans.append(span)
         self._pairs = {key: _Intervals(items) for key, items in by_pair.items()}
-        self._spans = tuple(sorted(all_spans, key=lambda x: (x.a, x.b, x.start, x.end or date.max, x.treaty)))
-        by_threat: dict[tuple[str, str], list[tuple[date, date | None, str]]] = defaultdict(list)
+        by_threat: dict[tuple[str, str], list[_Threat]] = defaultdict(list)
         for x, y, start, end, treaty in threats:
-            by_threat[(x, y)].append((start, end, treaty))
+            by_threat[(x, y)].append(_Threat(start, end, treaty))
         self._threats = {key: _Intervals(items) for key, items in by_threat.items()}
         self._registry = registry
 
@@ -174,7 +254,7 @@ class WorldFacts:
         index = self._pairs.get(_pair(a, b))
         if index is None:
             return []
-        found = {span.treaty: span.categories for span in index.upto(on) if span.covers(on)}
+        found = {span.treaty: span.categories for span in index.at(on)}
         return [Pact(treaty, found[treaty]) for treaty in sorted(found)]
 
     def allied(self, a: str, b: str, on: date) -> bool:
@@ -182,7 +262,7 @@ class WorldFacts:
         if a == b:
             return False
         index = self._pairs.get(_pair(a, b))
-        return index is not None and any(s.alliance and s.covers(on) for s in index.upto(on))
+        return index is not None and any(span.alliance for span in index.at(on))
 
     def united_with(self, a: str, b: str, on: date) -> bool:
         return self.allied(a, b, on)
@@ -195,7 +275,7 @@ class WorldFacts:
         index = self._threats.get((self._id(x), self._id(y)))
         if index is None:
             return []
-        return sorted({treaty for start, end, treaty in index.upto(on) if end is None or on < end})
+        return sorted({threat.treaty for threat in index.at(on)})
 
 
 @dataclass
@@ -251,14 +331,8 @@ class World:
                sources: dict[str, tuple[str, SourceMap]]) -> World:
         if not models:
             raise FoedusError("a world needs at least one treaty model", expected="one or more treaty files")
-        seen: set[str] = set()
-        for model in models:
-            if not isinstance(model, Treaty):
-                raise FoedusError(f"not a treaty model: {type(model).__name__}",
-                                  expected="foedus.model.treaty.Treaty objects")
-            if model.id in seen:
-                raise FoedusError(f"treaty id {model.id!r} appears twice in the world", expected="unique treaty ids")
-            seen.add(model.id)
+        models = list(checked_models(models, " in the world"))
+        seen = {model.id for model in models}
         timeline = timeline or Timeline(id="no events", description="", events=(), states={})
         for tid in sorted(readings or {}):
             if tid not in seen:
@@ -414,10 +488,7 @@ def _horizon(models: Iterable[Treaty], timeline: Timeline) -> date:
     """The latest date the world names: lifecycles are evaluated as of it."""
     dates = [e.date for e in timeline.events]
     for model in models:
-        lc = model.lifecycle
-        dates += [d for d in (lc.entry_into_force_on, lc.ended_on, model.signed.date if model.signed else None)
-                  if d is not None]
-        dates += [d for p in model.parties for d in (p.joined, p.left) if d is not None]
+        dates += named_dates(model)
     return max(dates, default=date(1816, 1, 1))
 
 
@@ -426,32 +497,29 @@ def _facts(compiled: dict[str, CompiledTreaty], lifecycles: dict[str, LifecycleR
     spans: list[PairSpan] = []
     threats: list[tuple[str, str, date, date | None, str]] = []
     for tid, ct in compiled.items():
-        lc = lifecycles[tid]
-        start = lc.entry_into_force
-        if start is None:
+        window = in_force_window(lifecycles[tid].entry_into_force, lifecycles[tid].ends_on)
+        if isinstance(window, str):
             continue
-        end = lc.ends_on
-        if end is not None and end <= start:
-            continue
-        categories = tuple(sorted({cn.norm.category for cn in ct.norms if cn.exists}))
-        members: list[tuple[str, date, date | None]] = []
-        for party in ct.treaty.parties:
-            p_start = max(start, party.joined) if party.joined else start
-            p_end = end if party.left is None else (party.left if end is None else min(end, party.left))
-            if p_end is None or p_start < p_end:
-                members.append((party.id, p_start, p_end))
+        norms = existing_norms(ct)
+        categories = tuple(sorted({norm.category for norm in norms}))
+        members = [(party.id, joined, left) for party, joined, left in member_spans(ct.treaty.parties, *window)]
         for i, (a, a_start, a_end) in enumerate(members):
             for b, b_start, b_end in members[i + 1:]:
                 s = max(a_start, b_start)
-                e = a_end if b_end is None else (b_end if a_end is None else min(a_end, b_end))
+                e = earliest_end(a_end, b_end)
                 if e is None or s < e:
                     x, y = _pair(a, b)
                     spans.append(PairSpan(x, y, s, e, tid, categories))
-        named = sorted({registry.canonical(t) or t for cn in ct.norms if cn.exists for t in cn.norm.threat})
+        named = _threats(norms, registry)
         for x, x_start, x_end in members:
             for y in named:
                 threats.append((x, y, x_start, x_end, tid))
     return WorldFacts(spans, threats, registry)
+
+
+def _threats(norms: Iterable[Norm], registry: StateRegistry) -> list[str]:
+    """The states ``norms`` name as threats, by world id, sorted."""
+    return sorted({registry.canonical(t) or t for norm in norms for t in norm.threat})
 
 
 def _signature_events(compiled: dict[str, CompiledTreaty], timeline: Timeline) -> dict[str, Event]:
@@ -467,9 +535,9 @@ def _signature_events(compiled: dict[str, CompiledTreaty], timeline: Timeline) -
             lc.entry_into_force_on if lc.entry_into_force == "fixed_date" else None)
         if when is None:
             continue
-        existing = [cn for cn in ct.norms if cn.exists]
-        against = sorted({ct.registry.canonical(t) or t for cn in existing for t in cn.norm.threat})
-        alliance = any(cn.norm.category in _ALLIANCE for cn in existing)
+        existing = existing_norms(ct)
+        against = _threats(existing, ct.registry)
+        alliance = any(norm.category in _ALLIANCE for norm in existing)
         out[tid] = Event(
             id=f"world:{tid}:signed", date=when, type="treaty_signed", actors=ct.parties, treaty=tid,
             attributes={"kind": "alliance" if alliance else "treaty", "directed_against": against},
