@@ -3,6 +3,7 @@ the same outcome; nothing depends on today's date."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from foedus.compile.compiler import CompiledTreaty
@@ -17,17 +18,19 @@ from foedus.model.events import Event, Timeline, vocabulary
 _STATE_ATTRIBUTES = ("directed_against", "claimed_directed_against", "claimed_by")
 
 
-def bind_timeline(ct: CompiledTreaty, timeline: Timeline, known_treaties: set[str] | None = None) -> Timeline:
-    """Check a timeline against a treaty and name every state by its canonical id.
+def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
+                  treaties: Mapping[str, CompiledTreaty] | None = None) -> Timeline:
+    """Check a timeline against the loaded treaties (``ct`` alone unless ``treaties`` are given, which
+    share ``ct``'s state registry) and name every state by its canonical id.
 
-    Errors: an unknown state; an act under the treaty dated before its signature; an act under a
-    treaty that is not loaded; a signature date that contradicts the model's."""
+    Errors: an unknown state; an act under a treaty dated before that treaty's signature; an act
+    under a treaty that is not loaded; a signature date that contradicts the model's."""
     registry = ct.registry
     for state in timeline.states.values():
         registry.add(state)
-    known = known_treaties or {ct.id}
+    known = treaties or {ct.id: ct}
     vocab = vocabulary()
-    signed = ct.treaty.signed.date if ct.treaty.signed else None
+    signed_on = {tid: t.treaty.signed.date for tid, t in known.items() if t.treaty.signed}
     out: list[Event] = []
 
     def canon(name: str, e: Event, role: str) -> str:
@@ -41,10 +44,11 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline, known_treaties: set[st
         if e.treaty is not None and vocab[e.type].scope == "act" and e.treaty not in known:
             raise FoedusError(f"{e.type} refers to treaty {e.treaty!r}, which is not loaded",
                               where=Location(e.file or "", e.line), expected="one of " + ", ".join(sorted(known)))
-        if e.treaty == ct.id and vocab[e.type].scope == "act" and signed is not None and e.date < signed:
+        signed = signed_on.get(e.treaty) if e.treaty is not None and vocab[e.type].scope == "act" else None
+        if signed is not None and e.date < signed:
             raise FoedusError(f"{e.type} dated {e.date}, before the treaty's signature on {signed}",
                               where=Location(e.file or "", e.line), expected=f"a date on or after {signed}")
-        if e.treaty == ct.id and e.type == "signature" and signed is not None and e.date != signed:
+        if e.type == "signature" and signed is not None and e.date != signed:
             raise FoedusError(f"signature dated {e.date}, but the treaty records its signature on {signed}",
                               where=Location(e.file or "", e.line), expected=f"{signed}")
         attributes = dict(e.attributes)

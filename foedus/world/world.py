@@ -76,7 +76,7 @@ from foedus.evaluate.lifecycle import evaluate_lifecycle
 from foedus.evaluate.relations import CombinedFacts, TimelineFacts
 from foedus.evaluate.results import LifecycleResult, Outcome
 from foedus.evaluate.run import bind_timeline, evaluate
-from foedus.model.events import Event, State, Timeline, vocabulary
+from foedus.model.events import Event, State, Timeline
 from foedus.model.treaty import Norm, Party, Treaty
 from foedus.parse.located_yaml import SourceMap
 
@@ -474,14 +474,7 @@ def _world_names(model: Treaty, registry: StateRegistry) -> Treaty:
 
 def _bind(timeline: Timeline, compiled: dict[str, CompiledTreaty]) -> Timeline:
     """The timeline with states named by world ids, its acts checked against the treaty they concern."""
-    known = set(compiled)
-    vocab = vocabulary()
-    first = next(iter(compiled.values()))
-    bound = bind_timeline(first, timeline, known)
-    for tid in sorted({e.treaty for e in timeline.events if e.treaty in known and vocab[e.type].scope == "act"}):
-        if tid is not None and tid != first.id:
-            bind_timeline(compiled[tid], timeline, known)
-    return bound
+    return bind_timeline(next(iter(compiled.values())), timeline, compiled)
 
 
 def _horizon(models: Iterable[Treaty], timeline: Timeline) -> date:
