@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
+from helpers import shared_file
 
 from foedus.importers.atop import import_atop
 from foedus.importers.atop_codes import DERIVED_VARIABLES, compare_codes, derive_codes
@@ -18,7 +18,6 @@ from foedus.parse.timeline import read_timeline
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SINO_SOVIET = ROOT / "treaties" / "sino_soviet_1950.md"
 HISTORY = ROOT / "timelines" / "sino_soviet_1950_1980.yaml"
 
@@ -31,12 +30,6 @@ ATOP_3200 = {
     "begyr": 1950, "begmo": 2, "begday": 14, "endyr": 1980, "endmo": 4, "endday": 11,
 }  # fmt: skip
 
-
-def shared_file(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.is_file():
-        pytest.skip(f"needs shared/data/{relative}, which is absent")
-    return path
 
 
 def treaty(path: Path | str) -> Treaty:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import shared_file
 
 from foedus.errors import FoedusError
 from foedus.importers.atop_csv import (
@@ -20,16 +21,9 @@ from foedus.importers.cow_states import read_states
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ATOP_FIXTURES = FIXTURES / "atop"
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 THIRD_PARTY_V4_COLUMNS = ("hinst", "minst", "milorg", "milinst", "pubtreat", "formorg", "formal")
 
-
-def shared_file(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.is_file():
-        pytest.skip(f"needs ../shared/data/{relative} (the shared data folder is absent)")
-    return path
 
 
 def fixture(name: str) -> Path:

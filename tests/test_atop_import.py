@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import shared_file
 
 from foedus.compile import compile_treaty
 from foedus.errors import FoedusError
@@ -18,7 +19,6 @@ from foedus.world import World
 from foedus.world.dyads import dyad_years
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 WARNING = re.compile(r"^[^:]+:\d+: \S")
 
 HEADER = ("atopid,begyr,begmo,begday,endyr,endmo,endday,ineffect,bilat,defense,offense,neutral,nonagg,consul,"
@@ -41,12 +41,6 @@ def write(tmp_path: Path, name: str, lines: list[str]) -> Path:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
-
-def shared_file(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.is_file():
-        pytest.skip(f"needs shared/data/{relative}, which is absent")
-    return path
 
 
 @pytest.fixture()

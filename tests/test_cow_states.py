@@ -6,20 +6,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import shared_file
 
 from foedus.errors import FoedusError
 from foedus.importers import cow_states
 from foedus.importers.cow_states import StateSpan, read_states
 
 STATE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "states"
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
-
-def shared_file(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.is_file():
-        pytest.skip(f"needs ../shared/data/{relative} (the shared data folder is absent)")
-    return path
 
 
 def error_line(name: str) -> str:

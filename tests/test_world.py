@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import shared_file
 
 from foedus.errors import FoedusError
 from foedus.model.events import Timeline
@@ -21,14 +22,7 @@ SINO_SOVIET = str(TREATIES / "sino_soviet_1950.md")
 US_JAPAN_1951 = str(TREATIES / "us_japan_1951.md")
 US_JAPAN_1960 = str(TREATIES / "us_japan_1960.md")
 HISTORY = str(ROOT / "timelines" / "sino_soviet_1950_1980.yaml")
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
-
-def shared_file(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.is_file():
-        pytest.skip(f"needs shared/data/{relative}, which is absent")
-    return path
 
 
 def what_if(attack: str | None, extra: str = "") -> Timeline:
