@@ -1,11 +1,23 @@
-"""Two readings, one timeline: exactly where the outcomes differ."""
+"""Two readings, one timeline: exactly where the outcomes differ.
+
+``compare`` lists every difference as of the date and the first day on which the recorded changes
+differ; ``divergences`` gives the periods in which the treaty or a norm instance is in a different
+state. They start on the same day unless the first recorded difference changes no state by the end
+of that day (a further breach of a duty already violated, say)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from foedus.evaluate.results import Outcome
+from foedus.evaluate.results import Change, Outcome
 from foedus.report.json_report import _plain
+
+
+def state_changes(o: Outcome) -> list[Change]:
+    """Every state change of an outcome: the treaty's, then each norm instance's, as recorded."""
+    return [*o.lifecycle.changes, *(c for i in o.instances for c in i.history)]
 
 
 def compare(a: Outcome, b: Outcome) -> dict[str, Any]:
@@ -59,9 +71,7 @@ def compare(a: Outcome, b: Outcome) -> dict[str, Any]:
 
 def _first_divergence(a: Outcome, b: Outcome) -> str | None:
     def changes(o: Outcome) -> list[tuple[str, str, str]]:
-        out = [(c.date.isoformat(), c.subject, c.after) for c in o.lifecycle.changes]
-        out += [(c.date.isoformat(), c.subject, c.after) for i in o.instances for c in i.history]
-        return sorted(out)
+        return sorted((c.date.isoformat(), c.subject, c.after) for c in state_changes(o))
     xa, xb = changes(a), changes(b)
     for x, y in zip(xa, xb, strict=False):
         if x != y:
@@ -70,3 +80,48 @@ def _first_divergence(a: Outcome, b: Outcome) -> str | None:
         longer = xa if len(xa) > len(xb) else xb
         return longer[min(len(xa), len(xb))][0]
     return None
+
+
+@dataclass(frozen=True)
+class Divergence:
+    start: date
+    end: date | None  # first day on which they agree again; None: they still differ on the as-of date
+    differences: tuple[tuple[str, str, str], ...]  # (subject, state under a, state under b)
+
+
+def divergences(a: Outcome, b: Outcome) -> list[Divergence]:
+    """The periods (up to the earlier as-of date) in which the treaty or a norm instance is in a
+    different state under the two outcomes, each split where the differences change."""
+    as_of = min(a.as_of, b.as_of)
+    sa, sb = _state_series(a), _state_series(b)
+    subjects = ["treaty", *sorted((set(sa) | set(sb)) - {"treaty"})]
+    points = sorted({d for s in (sa, sb) for seq in s.values() for d, _ in seq if d <= as_of})
+    out: list[Divergence] = []
+    for i, start in enumerate(points):
+        end = points[i + 1] if i + 1 < len(points) else None
+        diffs = []
+        for subject in subjects:
+            x, y = _state_at(sa.get(subject, []), start), _state_at(sb.get(subject, []), start)
+            if x != y:
+                diffs.append((subject, x, y))
+        if diffs:
+            out.append(Divergence(start, end, tuple(diffs)))
+    return out
+
+
+def _state_series(o: Outcome) -> dict[str, list[tuple[date, str]]]:
+    """Each subject's (date, state entered) in record order."""
+    out: dict[str, list[tuple[date, str]]] = {}
+    for c in state_changes(o):
+        out.setdefault(c.subject, []).append((c.date, c.after))
+    return out
+
+
+def _state_at(seq: list[tuple[date, str]], d: date) -> str:
+    state = "—"
+    for day, after in seq:
+        if day <= d:
+            state = after
+        else:
+            break
+    return state

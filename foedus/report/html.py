@@ -19,13 +19,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from foedus.api import Session, as_date, open_session
 from foedus.dates import AmbiguousDate, add, subtract
 from foedus.evaluate.results import NormInstance, Outcome, TriggerCheck
 from foedus.model.events import Event
-from foedus.model.treaty import Article, Norm, Treaty
+from foedus.model.treaty import Article, Norm, ReadingPoint, Treaty
+from foedus.report.compare import Divergence, divergences
 
 __all__ = [
     "STATE_COLOURS",
@@ -88,28 +90,46 @@ def _slug(state: str) -> str:
 
 @dataclass
 class View:
-    """One reading of a treaty, bound to one timeline, evaluated as of one date."""
+    """One reading of a treaty, bound to one timeline, evaluated as of one date. Everything else is
+    derived from the session and the outcome, the dated marks and extensions once per view."""
 
-    label: str
     session: Session
     outcome: Outcome
-    events: tuple[Event, ...]
-    numbers: dict[str, int]  # event id → its number in the report (1-based, in date order)
+
+    @property
+    def label(self) -> str:
+        return self.outcome.reading
 
     @property
     def treaty(self) -> Treaty:
         return self.session.compiled.treaty
 
     @property
+    def events(self) -> tuple[Event, ...]:
+        return self.session.timeline.events
+
+    @cached_property
+    def numbers(self) -> dict[str, int]:
+        """Event id → its number in the report (1-based, in date order)."""
+        return {e.id: n for n, e in enumerate(self.events, start=1)}
+
+    @cached_property
     def event_by_id(self) -> dict[str, Event]:
         return {e.id: e for e in self.events}
 
+    @cached_property
+    def marks(self) -> tuple[Mark, ...]:
+        """``key_marks(self)``: drawn on the chart and listed in the key-date tables."""
+        return tuple(key_marks(self))
+
+    @cached_property
+    def extensions(self) -> tuple[Extension, ...]:
+        """``later_extensions(self)``: they widen the chart and are drawn on it."""
+        return tuple(later_extensions(self))
+
 
 def make_view(session: Session, as_of: date | str) -> View:
-    outcome = session.outcome(as_of)
-    events = session.timeline.events
-    return View(label=outcome.reading, session=session, outcome=outcome, events=events,
-                numbers={e.id: n for n, e in enumerate(events, start=1)})
+    return View(session, session.outcome(as_of))
 
 
 @dataclass(frozen=True)
@@ -173,9 +193,8 @@ def key_marks(view: View) -> list[Mark]:
         else:
             marks.append(Mark("expiry", "expiry", lc.ends_on,
                               f"first day out of force: {lc.end_reason}" if lc.end_reason else "the treaty expires"))
-    elif lc.terms and lc.terms[-1].end is not None:
-        last = lc.terms[-1]
-        marks.append(Mark("expiry", "term ends", last.end,
+    elif lc.terms and (last_end := lc.terms[-1].end) is not None:
+        marks.append(Mark("expiry", "term ends", last_end,
                           "the current term ends; the treaty is extended unless a party gives timely notice"
                           if view.session.compiled.lifecycle.extension is not None else "the term ends",
                           certain=view.session.compiled.lifecycle.extension is None))
@@ -233,54 +252,10 @@ def later_extensions(view: View, count: int = 2) -> list[Extension]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Divergence between two readings
+# Divergence between two readings (``divergences``, from report/compare.py): shaded periods
 
 
-@dataclass(frozen=True)
-class Divergence:
-    start: date
-    end: date | None  # first day on which they agree again; None: they still differ on the report date
-    differences: tuple[tuple[str, str, str], ...]  # (subject, state under A, state under B)
-
-
-def _series(o: Outcome) -> dict[str, list[tuple[date, str]]]:
-    out = {"treaty": [(c.date, c.after) for c in o.lifecycle.changes]}
-    for inst in o.instances:
-        out[inst.id] = [(c.date, c.after) for c in inst.history]
-    return out
-
-
-def _state_at(seq: list[tuple[date, str]], d: date) -> str:
-    state = "—"
-    for day, after in seq:
-        if day <= d:
-            state = after
-        else:
-            break
-    return state
-
-
-def divergences(a: Outcome, b: Outcome) -> list[Divergence]:
-    """The periods (up to the report date) in which the treaty or a norm instance is in a different
-    state under the two outcomes, each split where the differences change."""
-    as_of = min(a.as_of, b.as_of)
-    sa, sb = _series(a), _series(b)
-    subjects = ["treaty", *sorted((set(sa) | set(sb)) - {"treaty"})]
-    points = sorted({d for s in (sa, sb) for seq in s.values() for d, _ in seq if d <= as_of})
-    out: list[Divergence] = []
-    for i, start in enumerate(points):
-        end = points[i + 1] if i + 1 < len(points) else None
-        diffs = []
-        for subject in subjects:
-            x, y = _state_at(sa.get(subject, []), start), _state_at(sb.get(subject, []), start)
-            if x != y:
-                diffs.append((subject, x, y))
-        if diffs:
-            out.append(Divergence(start, end, tuple(diffs)))
-    return out
-
-
-def _merge(divs: list[Divergence]) -> list[tuple[date, date | None]]:
+def _merge(divs: Sequence[Divergence]) -> list[tuple[date, date | None]]:
     periods: list[tuple[date, date | None]] = []
     for d in divs:
         if periods and periods[-1][1] == d.start:
@@ -348,7 +323,7 @@ def _chart_range(views: Sequence[View], as_of: date) -> tuple[date, date]:
         firsts += [t.start for t in lc.terms]
         lasts += [d for d in (lc.ends_on, lc.entry_into_force, lc.signed_on) if d is not None]
         lasts += [t.end for t in lc.terms if t.end is not None]
-        lasts += [x.end for x in later_extensions(v)]
+        lasts += [x.end for x in v.extensions]
         lasts += [i.created_on for i in v.outcome.instances]
     if not firsts:
         firsts = [e.date for v in views for e in v.events if e.date <= as_of] or [as_of]
@@ -368,9 +343,11 @@ def _year_step(px_per_year: float) -> int:
     return 200
 
 
-def chart_svg(views: Sequence[View], as_of: date, *, cursor: bool = False, title: str | None = None) -> str:
+def chart_svg(views: Sequence[View], as_of: date, *, cursor: bool = False, title: str | None = None,
+              divs: Sequence[Divergence] | None = None) -> str:
     """The timeline as an inline SVG. The first view's norms get one row each; with two views, the
-    periods where they differ are shaded. ``cursor`` adds a movable date line (for the web app)."""
+    periods where they differ are shaded (``divs``: their divergences, when the caller has them
+    already). ``cursor`` adds a movable date line (for the web app)."""
     primary = views[0]
     start, end = _chart_range(views, as_of)
     sc = _Scale(start, end)
@@ -403,7 +380,9 @@ def chart_svg(views: Sequence[View], as_of: date, *, cursor: bool = False, title
     if len(views) > 1:
         y += 16  # room for the label of the periods where the readings differ
 
-        for a, b in _merge(divergences(views[0].outcome, views[1].outcome)):
+        if divs is None:
+            divs = divergences(views[0].outcome, views[1].outcome)
+        for a, b in _merge(divs):
             x1 = sc.x(a)
             x2 = sc.x(b) if b is not None else sc.x(min(as_of, end))
             last = (b - timedelta(days=1)) if b is not None else as_of
@@ -458,7 +437,7 @@ def chart_svg(views: Sequence[View], as_of: date, *, cursor: bool = False, title
 def _treaty_block(front: list[str], back: list[str], v: View, sc: _Scale, y: float, named: bool) -> float:
     lc = v.outcome.lifecycle
     reading = esc(v.label)
-    marks = [m for m in key_marks(v) if sc.start <= m.date <= sc.end]
+    marks = [m for m in v.marks if sc.start <= m.date <= sc.end]
     # Labels: two lines each, stacked in rows so that none overlap.
     extents: list[tuple[float, float]] = []
     anchors: list[str] = []
@@ -518,7 +497,7 @@ def _treaty_block(front: list[str], back: list[str], v: View, sc: _Scale, y: flo
                          + _bar_text(f"notice window to {term.notice_deadline.isoformat()}", n1, n2, notice_y + 9.5,
                                      _INK, size=9.5) + "</g>")
     front.append(f'<text x="8" y="{notice_y + 10:.1f}" font-size="11" fill="{_MUTED}">notice windows</text>')
-    extensions = [x for x in later_extensions(v) if x.start <= sc.end]
+    extensions = [x for x in v.extensions if x.start <= sc.end]
     for ext in extensions:
         x1, x2 = sc.x(ext.start), sc.x(ext.end)
         if ext.kind == "possible":
@@ -670,7 +649,7 @@ def _norms_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) -
         return y + row_h
     for inst in o.instances:
         final = inst.state
-        fill, ink = _colour(final)
+        fill, _ = _colour(final)
         label = inst.id if len(inst.id) <= 30 else inst.id[:29] + "…"
         last_change = inst.history[-1].date if inst.history else inst.created_on
         front.append(f'<g class="norm-row" data-instance="{esc(inst.id)}" data-state="{esc(final)}">'
@@ -721,7 +700,6 @@ def _norms_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) -
         else:
             tx, anchor = end_x + 6, "start"
         swatch = "url(#hatch)" if final == "undetermined" else fill
-        del ink
         front.append(f'<rect x="{(tx if anchor == "start" else tx - tw - 12):.1f}" y="{y + 6:.1f}" width="9" '
                      f'height="9" fill="{swatch}" stroke="#ffffff"/>'
                      f'<text x="{(tx + 12 if anchor == "start" else tx - 0):.1f}" y="{y + 14.5:.1f}" font-size="10.5" '
@@ -879,20 +857,21 @@ _READING_CALL = re.compile(r"reading\(\s*['\"]([\w.-]+)['\"]\s*\)")
 _READING_REF = re.compile(r'"reading"\s*:\s*"([\w.-]+)"')
 
 
+def _choice(v: View, p: ReadingPoint) -> tuple[str, str]:
+    """The option the view's reading chooses at a reading point, and what it says."""
+    chosen = v.outcome.choices.get(p.id, p.default)
+    opt = p.options.get(chosen)
+    return chosen, opt.says if opt else ""
+
+
 def _reading_points(v: View, norm: Norm | None, article: str | None) -> list[tuple[str, str, str]]:
     """(point, chosen option, what it says) for the reading points a norm or article depends on."""
     names: set[str] = set()
     if norm is not None:
         dump = norm.model_dump_json(by_alias=True)
         names |= set(_READING_CALL.findall(dump)) | set(_READING_REF.findall(dump))
-    choices = v.outcome.choices
-    out = []
-    for p in v.treaty.readings:
-        if p.id in names or (article is not None and p.article == article and norm is None):
-            chosen = choices.get(p.id, p.default)
-            opt = p.options.get(chosen)
-            out.append((p.id, chosen, opt.says if opt else ""))
-    return out
+    return [(p.id, *_choice(v, p)) for p in v.treaty.readings
+            if p.id in names or (article is not None and p.article == article and norm is None)]
 
 
 def _pattern_for(norm: Norm, event: Event | None, says: str) -> tuple[str, str | None] | None:
@@ -1115,10 +1094,9 @@ def _articles_section(v: View) -> str:
         if points:
             items = []
             for p in points:
-                chosen = v.outcome.choices.get(p.id, p.default)
-                opt = p.options.get(chosen)
+                chosen, says = _choice(v, p)
                 items.append(f"<li><strong>{esc(p.question)}</strong><br>reading <code>{esc(p.id)}={esc(chosen)}"
-                             f"</code>: {esc(opt.says if opt else '')}</li>")
+                             f"</code>: {esc(says)}</li>")
             aside.append('<div class="norm readings"><h4>Readings of this article</h4><ul>' + "".join(items)
                          + "</ul></div>")
         if not aside:
@@ -1155,20 +1133,20 @@ def _events_table(v: View, as_of: date) -> str:
 def _key_dates_table(views: Sequence[View]) -> str:
     if len(views) == 1:
         rows = []
-        for m in key_marks(views[0]):
+        for m in views[0].marks:
             rows.append(f'<tr data-key-date="{esc(m.kind)}"><td>{esc(m.name)}</td><td class="date">'
                         f'{m.date.isoformat()}</td><td>{esc(m.detail)}{"" if m.certain else " (not yet certain)"}'
                         "</td></tr>")
         return ('<table><thead><tr><th scope="col">Key date</th><th scope="col" class="date">Date</th>'
                 '<th scope="col">What</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
     a, b = views[0], views[1]
-    ma, mb = key_marks(a), key_marks(b)
+    ma, mb = a.marks, b.marks
     names: list[tuple[str, str]] = []
     for m in ma + mb:
         if (m.kind, m.name) not in names:
             names.append((m.kind, m.name))
 
-    def dates(ms: list[Mark], key: tuple[str, str]) -> str:
+    def dates(ms: Sequence[Mark], key: tuple[str, str]) -> str:
         return ", ".join(m.date.isoformat() for m in ms if (m.kind, m.name) == key) or "—"
 
     rows = []
@@ -1184,9 +1162,8 @@ def _key_dates_table(views: Sequence[View]) -> str:
             "<tbody>" + "".join(rows) + "</tbody></table>")
 
 
-def _compare_section(views: Sequence[View]) -> str:
+def _compare_section(views: Sequence[View], divs: Sequence[Divergence]) -> str:
     a, b = views[0], views[1]
-    divs = divergences(a.outcome, b.outcome)
     choices = []
     for p in a.treaty.readings:
         ca, cb = a.outcome.choices.get(p.id), b.outcome.choices.get(p.id)
@@ -1225,7 +1202,7 @@ def _readings_section(v: View) -> str:
         return '<p class="muted">The model records no point where the text admits more than one reading.</p>'
     items = []
     for p in t.readings:
-        chosen = v.outcome.choices.get(p.id, p.default)
+        chosen, _ = _choice(v, p)
         opts = []
         for oid, opt in p.options.items():
             mark = " <strong>(chosen)</strong>" if oid == chosen else ""
@@ -1304,14 +1281,15 @@ def render_views(views: Sequence[View], as_of: date, *, treaty_file: str | Path 
         toc.append(("compare", "Readings compared"))
     toc += [("duties", "Duties"), ("text", "Text and norms"), ("events", "Events"), ("readings", "Readings")]
     nav = "".join(f'<a href="#{k}">{esc(label)}</a>' for k, label in toc)
+    divs = divergences(views[0].outcome, views[1].outcome) if len(views) > 1 else []
     compare = (f'<section id="compare"><h2>Readings compared: {esc(views[0].label)} and {esc(views[1].label)}</h2>'
-               + _compare_section(views) + "</section>") if len(views) > 1 else ""
+               + _compare_section(views, divs) + "</section>") if len(views) > 1 else ""
     body = (
         f'<header><p class="subtitle">foedus report · as of {as_of.isoformat()}</p><h1>{esc(title)}</h1>'
         f'<p class="subtitle">{esc(t.title)}</p><dl class="facts">{dl}</dl><nav class="toc" aria-label="Contents">'
         f"{nav}</nav></header>"
         f'<section id="status"><h2>Status on {as_of.isoformat()}</h2>{_summary(v)}</section>'
-        f'<section id="timeline"><h2>Timeline</h2><div class="chart">{chart_svg(views, as_of)}</div>'
+        f'<section id="timeline"><h2>Timeline</h2><div class="chart">{chart_svg(views, as_of, divs=divs)}</div>'
         f"<h3>Key dates</h3>{_key_dates_table(views[:1])}</section>"
         f"{compare}"
         f'<section id="duties"><h2>Duties triggered, fulfilled, violated or undetermined</h2>{duties}</section>'
@@ -1337,7 +1315,7 @@ def render_report(treaty_file: str | Path, events_file: str | Path | None, readi
     ``compare_with``, a second reading's lifecycle beside it and the periods where they differ."""
     day = as_date(as_of)
     views = [make_view(open_session(treaty_file, events_file, reading), day)]
-    if compare_with is not None and compare_with != [] and compare_with != "":
+    if compare_with:
         views.append(make_view(open_session(treaty_file, events_file, compare_with), day))
     return render_views(views, day, treaty_file=treaty_file, events_file=events_file)
 

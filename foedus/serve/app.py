@@ -32,7 +32,6 @@ import yaml
 
 from foedus.api import Session, as_date, empty_timeline
 from foedus.compile import compile_treaty, reading_names
-from foedus.compile.compiler import CompiledTreaty
 from foedus.errors import FoedusError, Location
 from foedus.evaluate import bind_timeline
 from foedus.evaluate.results import Outcome
@@ -40,9 +39,10 @@ from foedus.model.events import Event, Timeline, vocabulary
 from foedus.model.load import load_treaty
 from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap, load
-from foedus.parse.timeline import build_timeline, events_from_tree, parse_yaml_timeline, read_timeline
+from foedus.parse.timeline import _EVENT_KEYS, build_timeline, events_from_tree, parse_yaml_timeline, read_timeline
 from foedus.report import json_report
-from foedus.report.html import article_paragraphs, badge_css, chart_svg, key_marks, make_view, render_views
+from foedus.report.compare import state_changes
+from foedus.report.html import View, article_paragraphs, badge_css, chart_svg, render_views
 
 TREATY_SUFFIXES = (".md", ".markdown")
 TIMELINE_SUFFIXES = (".yaml", ".yml", ".csv")
@@ -97,28 +97,35 @@ class _Refused(Exception):
         self.status = status
 
 
-class _Cache:
-    """A small LRU cache, safe across threads; ``get`` builds a missing value once per key."""
+_MISSING = object()
 
-    def __init__(self, size: int, on_evict: Callable[[Any], None] | None = None):
+
+class _Cache:
+    """A small LRU cache, safe across threads. ``get`` builds a missing value outside the lock, so two
+    threads asking at once may both build it (the later one is kept); ``peek`` never builds."""
+
+    def __init__(self, size: int):
         self.size = size
-        self.on_evict = on_evict
         self.data: OrderedDict[Any, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: Any, build: Callable[[], Any]) -> Any:
+    def peek(self, key: Any, default: Any = None) -> Any:
         with self.lock:
             if key in self.data:
                 self.data.move_to_end(key)
                 return self.data[key]
+        return default
+
+    def get(self, key: Any, build: Callable[[], Any]) -> Any:
+        value = self.peek(key, _MISSING)
+        if value is not _MISSING:
+            return value
         value = build()
         with self.lock:
             self.data[key] = value
             self.data.move_to_end(key)
             while len(self.data) > self.size:
-                _, old = self.data.popitem(last=False)
-                if self.on_evict is not None:
-                    self.on_evict(old)
+                self.data.popitem(last=False)
         return value
 
 
@@ -141,6 +148,60 @@ def _year_shift(d: date, years: int) -> date:
         return d.replace(year=d.year + years, day=28)
 
 
+class _Loaded:
+    """A session as the app keeps it between requests: the files it was made from, its meta (worked out
+    when it is loaded) and its outcomes on the few fixed days the app asks about again and again (the
+    last event, the end of the slider's range). Outcomes on other days are evaluated per request."""
+
+    def __init__(self, session: Session, treaty_file: Path, events_file: Path | None):
+        self.session = session
+        self.treaty_file = treaty_file
+        self.events_file = events_file
+        self._fixed = _Cache(8)
+        self.meta = self._meta()
+
+    def fixed(self, day: date) -> Outcome:
+        """The outcome on a fixed day: evaluated once, then kept."""
+        value: Outcome = self._fixed.get(day, lambda: self.session.outcome(day))
+        return value
+
+    def outcome(self, day: date) -> Outcome:
+        """The outcome on any day: the kept one when the day is a fixed day, else evaluated (not kept)."""
+        kept: Outcome | None = self._fixed.peek(day)
+        return kept if kept is not None else self.session.outcome(day)
+
+    def _meta(self) -> _Meta:
+        start, end = self._range()
+        view = View(self.session, self.fixed(end))
+        keys = [{"kind": m.kind, "name": m.name, "date": m.date.isoformat(), "detail": m.detail,
+                 "certain": m.certain} for m in view.marks]
+        lc = view.outcome.lifecycle
+        return _Meta((start, end), keys, lc.entry_into_force or lc.signed_on or start)
+
+    def _range(self) -> tuple[date, date]:
+        """The slider's days: a year before signature to five years after the end."""
+        ct = self.session.compiled
+        events = self.session.timeline.events
+        t = ct.treaty
+        anchors = [t.signed.date] if t.signed else []
+        anchors += [e.date for e in events if e.treaty == t.id and e.type == "signature"]
+        days = [e.date for e in events]
+        if not anchors:
+            anchors = [d for d in (ct.lifecycle.entry_into_force_on,) if d is not None] or days[:1] \
+                or [date(2000, 1, 1)]
+        start = _year_shift(min(anchors), -1)
+        far = max([*days, *anchors])
+        lc = self.fixed(far).lifecycle
+        end = lc.ends_on or lc.expires_on
+        if end is None:
+            end = far
+        # Time-driven changes after the last event (an expiry known in advance) are covered too.
+        lc = self.fixed(max(end, far)).lifecycle
+        end = lc.ends_on or lc.expires_on or end
+        end = max(end, far)
+        return start, _year_shift(end, 5)
+
+
 class App:
     """The web app's request handling, independent of the socket server."""
 
@@ -156,13 +217,7 @@ class App:
                               expected="an existing folder to save scenarios in")
         self._treaties = _Cache(32)
         self._timelines = _Cache(32)
-        # The date range of each cached session, by the session's id; dropped with the session.
-        self._range_of: dict[int, _Meta] = {}
-        self._sessions = _Cache(64, on_evict=self._forget)
-        self._bind_lock = threading.Lock()
-
-    def _forget(self, session: Any) -> None:
-        self._range_of.pop(id(session), None)
+        self._sessions = _Cache(64)
 
     # -- files -------------------------------------------------------------------------------
 
@@ -231,13 +286,13 @@ class App:
     # -- sessions ----------------------------------------------------------------------------
 
     def session(self, treaty: str | None, timeline: str | None, reading: str | None,
-                extra: tuple[Event, ...] = (), extra_key: str = "") -> Session:
+                extra: tuple[Event, ...] = (), extra_key: str = "") -> _Loaded:
         tpath = self.treaty_path(treaty)
         lpath = self.timeline_path(timeline)
         words = _words(reading)
         key = ("session", _stamp(tpath), _stamp(lpath) if lpath else None, words, extra_key)
 
-        def build() -> Session:
+        def build() -> _Loaded:
             model, smap = self.treaty(tpath)
             compiled = compile_treaty(model, list(words) or None, smap=smap, file=self._shown(tpath))
             base = self.timeline(lpath)
@@ -245,51 +300,10 @@ class App:
             if extra:
                 timeline = build_timeline(base.id, base.description, list(base.events) + list(extra), base.states,
                                           base.file, hypothetical=True)
-            with self._bind_lock:
-                bound = bind_timeline(compiled, timeline)
-            session = Session(compiled=compiled, timeline=bound)
-            self._range_of[id(session)] = self._meta(session)
-            return session
+            return _Loaded(Session(compiled=compiled, timeline=bind_timeline(compiled, timeline)), tpath, lpath)
 
-        value: Session = self._sessions.get(key, build)
+        value: _Loaded = self._sessions.get(key, build)
         return value
-
-    def date_range(self, s: Session) -> tuple[date, date]:
-        """The slider's days: a year before signature to five years after the end."""
-        return self.meta(s).range
-
-    def meta(self, s: Session) -> _Meta:
-        known = self._range_of.get(id(s))
-        return known if known is not None else self._meta(s)
-
-    def _meta(self, s: Session) -> _Meta:
-        start, end = self._date_range(s)
-        keys = [{"kind": m.kind, "name": m.name, "date": m.date.isoformat(), "detail": m.detail,
-                 "certain": m.certain} for m in key_marks(make_view(s, end))]
-        lc = s.outcome(end).lifecycle
-        return _Meta((start, end), keys, lc.entry_into_force or lc.signed_on or start)
-
-    def _date_range(self, s: Session) -> tuple[date, date]:
-        ct: CompiledTreaty = s.compiled
-        t = ct.treaty
-        anchors = [t.signed.date] if t.signed else []
-        anchors += [e.date for e in s.timeline.events if e.treaty == t.id and e.type == "signature"]
-        days = [e.date for e in s.timeline.events]
-        if not anchors:
-            anchors = [d for d in (ct.lifecycle.entry_into_force_on,) if d is not None] or days[:1] \
-                or [date(2000, 1, 1)]
-        start = _year_shift(min(anchors), -1)
-        far = max([*days, *anchors])
-        o = s.outcome(far)
-        lc = o.lifecycle
-        end = lc.ends_on or lc.expires_on
-        if end is None:
-            end = far
-        # Time-driven changes after the last event (an expiry known in advance) are covered too.
-        o2 = s.outcome(max(end, far))
-        end = o2.lifecycle.ends_on or o2.lifecycle.expires_on or end
-        end = max(end, far)
-        return start, _year_shift(end, 5)
 
     # -- what-if events ----------------------------------------------------------------------
 
@@ -324,7 +338,7 @@ class App:
                 raise FoedusError("`attributes` must be an object", where=Location(where), expected="{name: value}")
             for key, value in attributes.items():
                 k = str(key).strip()
-                if k in ("id", "date", "type", "actor", "actors", "target", "targets", "treaty", "source", "note"):
+                if k in _EVENT_KEYS:
                     raise FoedusError(f"`{k}` is not an attribute", where=Location(where),
                                       expected="an attribute of the event type")
                 entry[k] = _attribute_value(value)
@@ -367,8 +381,6 @@ class App:
                 if path == "/report":
                     return self.report(data)
                 return Response.json(self.save_scenario(data))
-            if path.startswith("/api/"):
-                raise _NotFound(path)
             raise _NotFound(path)
         except FoedusError as exc:
             return Response.error(self._relative(exc.one_line()), HTTPStatus.BAD_REQUEST)
@@ -461,7 +473,7 @@ class App:
                                 "options": {k: o.says for k, o in p.options.items()}} for p in t.readings],
         }
 
-    def _inputs(self, data: dict[str, Any]) -> tuple[Session, Session | None, dict[str, Any]]:
+    def _inputs(self, data: dict[str, Any]) -> tuple[_Loaded, _Loaded | None, dict[str, Any]]:
         """The session for the request, and (with added events) the one without them."""
         treaty = data.get("treaty")
         timeline = data.get("timeline")
@@ -471,67 +483,64 @@ class App:
                 raise FoedusError(f"`{key}` must be a string", where=Location("request"), expected="text")
         base = self.session(treaty, timeline, reading)
         raw = data.get("events")
-        extra = self.extra_events(raw, base.compiled.id)
-        inputs = {"treaty": treaty, "timeline": timeline or "none", "reading": base.compiled.reading.name,
+        extra = self.extra_events(raw, base.session.compiled.id)
+        inputs = {"treaty": treaty, "timeline": timeline or "none", "reading": base.session.compiled.reading.name,
                   "added_events": len(extra)}
         if not extra:
             return base, None, inputs
         key = json.dumps(raw, sort_keys=True, default=str)
         return self.session(treaty, timeline, reading, extra, key), base, inputs
 
-    def _on(self, data: dict[str, Any], s: Session) -> date:
+    def _on(self, data: dict[str, Any], s: _Loaded) -> date:
         on = data.get("on")
         if on in (None, ""):
-            return self.meta(s).default_day
+            return s.meta.default_day
         return as_date(str(on), "on")
 
     def status(self, data: dict[str, Any]) -> dict[str, Any]:
         s, base, inputs = self._inputs(data)
         on = self._on(data, s)
-        meta = self.meta(s)
-        start, end = meta.range
+        start, end = s.meta.range
         if base is not None:
-            b0, b1 = self.date_range(base)
+            b0, b1 = base.meta.range
             start, end = min(start, b0), max(end, b1)
         outcome = s.outcome(on)
         out: dict[str, Any] = {
             "inputs": inputs,
             "status": json_report.status_dict(outcome),
             "range": {"start": start.isoformat(), "end": end.isoformat()},
-            "key_dates": meta.key_dates,
+            "key_dates": s.meta.key_dates,
             "changes_on_day": self._changes_on(outcome, on),
         }
         if base is not None:
             out["baseline"] = json_report.status_dict(base.outcome(on))
             out["diff"] = _diff(out["baseline"], out["status"])
-            out["diff"]["changes"] = _changes_diff(base, s, end)
+            out["diff"]["changes"] = _changes_diff(base.fixed(end), s.fixed(end))
         return out
 
     @staticmethod
     def _changes_on(o: Outcome, on: date) -> list[dict[str, Any]]:
-        changes = list(o.lifecycle.changes) + [c for i in o.instances for c in i.history]
         return [{"subject": c.subject, "before": c.before, "after": c.after, "because": c.because}
-                for c in sorted(changes, key=lambda c: (c.subject != "treaty", c.subject)) if c.date == on]
+                for c in sorted(state_changes(o), key=lambda c: (c.subject != "treaty", c.subject)) if c.date == on]
 
     def chart(self, data: dict[str, Any]) -> dict[str, Any]:
         s, _, inputs = self._inputs(data)
-        start, end = self.date_range(s)
+        start, end = s.meta.range
         as_of = as_date(str(data["on"]), "on") if data.get("on") else end
-        return {"inputs": inputs, "svg": chart_svg([make_view(s, as_of)], as_of, cursor=True),
+        return {"inputs": inputs, "svg": chart_svg([View(s.session, s.outcome(as_of))], as_of, cursor=True),
                 "range": {"start": start.isoformat(), "end": end.isoformat()}}
 
     def report(self, data: dict[str, Any]) -> Response:
         s, _, _ = self._inputs(data)
         on = self._on(data, s)
-        views = [make_view(s, on)]
+        views = [View(s.session, s.outcome(on))]
         compare = data.get("compare")
         if compare:
             if not isinstance(compare, str):
                 raise FoedusError("`compare` must be a string", where=Location("request"), expected="a reading")
             other = self.session(data.get("treaty"), data.get("timeline"), compare)
-            views.append(make_view(other, on))
-        text = render_views(views, on, treaty_file=self.treaty_path(data.get("treaty")),
-                            events_file=self.timeline_path(data.get("timeline")))
+            views.append(View(other.session, other.outcome(on)))
+        text = render_views(views, on, treaty_file=s.treaty_file, events_file=s.events_file)
         return Response(200, "text/html; charset=utf-8", text.encode("utf-8"),
                         {"Content-Security-Policy": _REPORT_CSP})
 
@@ -550,10 +559,10 @@ class App:
         if base is None:
             raise FoedusError("no added events to save", where=Location("request"),
                               expected="at least one what-if event")
-        lpath = self.timeline_path(data.get("timeline"))
-        source = self.timeline(lpath)
-        unbound = self.extra_events(data.get("events"), s.compiled.id)
-        text = _scenario_yaml(stem, source, list(unbound), s.compiled.id)
+        source = self.timeline(s.events_file)
+        treaty_id = s.session.compiled.id
+        unbound = self.extra_events(data.get("events"), treaty_id)
+        text = _scenario_yaml(stem, source, list(unbound), treaty_id)
         target = (self.scenarios_dir / f"{stem}.yaml")
         if target.parent.resolve() != self.scenarios_dir:
             raise _Refused("the scenario would be written outside the scenarios folder")
@@ -585,9 +594,7 @@ def _attribute_value(value: Any) -> Any:
     text = str(value).strip()
     try:
         tree, _ = load(text, "value")
-    except FoedusError:
-        return text
-    except Exception:
+    except Exception:  # not a YAML value (a FoedusError or anything else): the text as typed
         return text
     if isinstance(tree, str | bool | int | float) or tree is None:
         return tree if tree is not None else text
@@ -649,15 +656,14 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {"treaty": fields, "norms": norms}
 
 
-def _changes_diff(base: Session, whatif: Session, until: date) -> dict[str, list[dict[str, Any]]]:
-    """State changes over the whole range that happen only with, or only without, the added events."""
+def _changes_diff(without: Outcome, with_added: Outcome) -> dict[str, list[dict[str, Any]]]:
+    """State changes over the whole range (both outcomes as of its end) that happen only with, or only
+    without, the added events."""
 
-    def changes(s: Session) -> set[tuple[str, str, str, str, str]]:
-        o = s.outcome(until)
-        items = list(o.lifecycle.changes) + [c for i in o.instances for c in i.history]
-        return {(c.date.isoformat(), c.subject, c.before, c.after, c.because) for c in items}
+    def changes(o: Outcome) -> set[tuple[str, str, str, str, str]]:
+        return {(c.date.isoformat(), c.subject, c.before, c.after, c.because) for c in state_changes(o)}
 
-    b, w = changes(base), changes(whatif)
+    b, w = changes(without), changes(with_added)
 
     def rows(items: set[tuple[str, str, str, str, str]]) -> list[dict[str, Any]]:
         return [{"date": d, "subject": s, "before": x, "after": y, "because": why} for d, s, x, y, why in sorted(items)]

@@ -25,9 +25,12 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 try:
-    from playwright.sync_api import Browser, Page, sync_playwright
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
 
     HAVE_PLAYWRIGHT = True
+    # One time budget for waits and web-first assertions: `page` sets 15 s for actions and waits,
+    # and `expect` would otherwise give up after its own 5 s.
+    expect.set_options(timeout=15_000)
 except ImportError:  # pragma: no cover - the dev extra brings it
     HAVE_PLAYWRIGHT = False
 

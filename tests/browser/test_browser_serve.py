@@ -31,6 +31,19 @@ def slide_to(page: Any, day: str) -> None:
     expect(page.locator(".on-date").first).to_have_text(day)
 
 
+def applied(page: Any, added: int) -> None:
+    """Wait until the page has applied its what-if events, ``added`` of them: the status with them is
+    shown and then the chart, which the page asks for only after it has shown that status.
+
+    Neither the list of added events (it changes before the status is even asked for) nor
+    ``ready()`` (body[data-ready] stays "true" from the first load) says that."""
+    if added:
+        page.wait_for_selector(f'#chart svg [data-event="what-if-{added}"]')
+    else:
+        page.wait_for_selector("#chart svg")
+        page.wait_for_function("() => !document.querySelector('#chart [data-event^=\"what-if-\"]')")
+
+
 def instance_state(page: Any, iid: str) -> str:
     return page.locator(f'#norms tr[data-instance="{iid}"]').get_attribute("data-state")
 
@@ -129,13 +142,15 @@ def test_unknown_treaty_in_the_address_is_an_error(page: Any, server: str) -> No
 def test_what_if_event_shows_what_changes(page: Any, server: str, shot: Any) -> None:
     page.goto(f"{server}/?{Q}&on=1962-06-01")
     ready(page, "1962-06-01")
-    for etype in ("armed_attack", "state_of_war"):
+    applied(page, 0)
+    for n, etype in enumerate(("armed_attack", "state_of_war"), start=1):
         page.locator("#ev-date").fill("1962-05-01")
         page.locator("#ev-type").select_option(etype)
         page.locator("#ev-actors").fill("JPN")
         page.locator("#ev-targets").fill("PRC")
         page.locator("#ev-add").click()
-        page.wait_for_selector(f'#added li[data-added="{2 if etype == "state_of_war" else 1}"]')
+        page.wait_for_selector(f'#added li[data-added="{n}"]')
+        applied(page, n)
     page.wait_for_selector('#diff tr[data-instance="mutual-assistance/USSR/1962-05-01"]')
     ready(page, "1962-06-01")
     assert instance_state(page, "mutual-assistance/USSR/1962-05-01") == "violated"
@@ -155,5 +170,6 @@ def test_what_if_event_shows_what_changes(page: Any, server: str, shot: Any) -> 
     expect(page.locator('#timeline option[value="scenario:attack-1962.yaml"]')).to_have_count(1)
     page.locator("#ev-clear").click()
     page.wait_for_selector("#added li.muted")
+    applied(page, 0)
     expect(page.locator('#norms tr[data-norm="mutual-assistance"]')).to_have_attribute("data-state", "absent")
     expect(page.locator("#diff")).to_be_empty()

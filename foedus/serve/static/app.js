@@ -320,8 +320,10 @@ function render(data) {
 async function loadChart() {
   const p = params();
   const key = JSON.stringify([p, S.extra]);
-  if (key === S.chartKey && $("chart").firstChild) { moveCursor(); return; }
+  // Counted before the shortcut below: an answer still on its way is for other inputs, and must not
+  // replace the chart that already shows these.
   const my = ++S.chartSeq;
+  if (key === S.chartKey && $("chart").firstChild) { moveCursor(); return; }
   try {
     const data = S.extra.length ? await api("/api/chart", undefined, { ...p, events: S.extra })
       : await api("/api/chart", p);
