@@ -52,7 +52,7 @@ def _models(atop: Path | None, members: Path | None, states: Path | None, treati
 
 def _frame(df: Any, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(json_report.dumps(json_report._plain(df.to_dict(orient="records"))))
+        sys.stdout.write(json_report.dumps(json_report.plain(df.to_dict(orient="records"))))
     else:
         sys.stdout.write(df.to_string(index=False) + "\n" if len(df) else "(none)\n")
 
@@ -150,7 +150,7 @@ def assist(attacker: Annotated[str, typer.Argument()], target: Annotated[str, ty
     graph = who_must_assist(_models(atop, members, states, treaty, as_json), _state(attacker), _state(target), on,
                             max_depth=depth)
     if as_json:
-        sys.stdout.write(json_report.dumps(json_report._plain(graph.to_dict())))
+        sys.stdout.write(json_report.dumps(json_report.plain(graph.to_dict())))
     else:
         _frame(graph.to_frame(), False)
 

@@ -129,3 +129,7 @@ class Outcome:
     invalid_acts: list[InvalidAct]
     events_used: int
     timeline: str | None
+
+    def changes(self) -> list[Change]:
+        """Every state change: the treaty's, then each norm instance's, as recorded."""
+        return [*self.lifecycle.changes, *(c for i in self.instances for c in i.history)]

@@ -11,13 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from foedus.evaluate.results import Change, Outcome
-from foedus.report.json_report import _plain
-
-
-def state_changes(o: Outcome) -> list[Change]:
-    """Every state change of an outcome: the treaty's, then each norm instance's, as recorded."""
-    return [*o.lifecycle.changes, *(c for i in o.instances for c in i.history)]
+from foedus.evaluate.results import Outcome
+from foedus.report.json_report import plain
 
 
 def compare(a: Outcome, b: Outcome) -> dict[str, Any]:
@@ -26,12 +21,12 @@ def compare(a: Outcome, b: Outcome) -> dict[str, Any]:
     for field in ("state", "in_force", "entry_into_force", "expires_on", "ends_on", "end_reason", "notice_deadline"):
         va, vb = getattr(la, field), getattr(lb, field)
         if va != vb:
-            diffs.append({"subject": "treaty", "what": field, "a": _plain(va), "b": _plain(vb)})
+            diffs.append({"subject": "treaty", "what": field, "a": plain(va), "b": plain(vb)})
     ta = {t.number: t for t in la.terms}
     tb = {t.number: t for t in lb.terms}
     for n in sorted(set(ta) | set(tb)):
         if ta.get(n) != tb.get(n):
-            diffs.append({"subject": "treaty", "what": f"term {n}", "a": _plain(ta.get(n)), "b": _plain(tb.get(n))})
+            diffs.append({"subject": "treaty", "what": f"term {n}", "a": plain(ta.get(n)), "b": plain(tb.get(n))})
     na = {(n.event, n.term): n for n in la.notices}
     nb = {(n.event, n.term): n for n in lb.notices}
     for nkey in sorted(set(na) | set(nb), key=str):
@@ -49,14 +44,14 @@ def compare(a: Outcome, b: Outcome) -> dict[str, Any]:
             continue
         if x.state != y.state:
             diffs.append({"subject": iid, "what": "state", "a": x.state, "b": y.state,
-                          "since_a": _plain(x.history[-1].date), "since_b": _plain(y.history[-1].date)})
+                          "since_a": plain(x.history[-1].date), "since_b": plain(y.history[-1].date)})
         elif x.history[-1].date != y.history[-1].date:
-            diffs.append({"subject": iid, "what": f"{x.state} since", "a": _plain(x.history[-1].date),
-                          "b": _plain(y.history[-1].date)})
+            diffs.append({"subject": iid, "what": f"{x.state} since", "a": plain(x.history[-1].date),
+                          "b": plain(y.history[-1].date)})
         fa = [(f.date, f.event, f.verdict) for f in x.findings]
         fb = [(f.date, f.event, f.verdict) for f in y.findings]
         if fa != fb:
-            diffs.append({"subject": iid, "what": "findings", "a": _plain(fa), "b": _plain(fb)})
+            diffs.append({"subject": iid, "what": "findings", "a": plain(fa), "b": plain(fb)})
     ca = {(c.norm, c.event): c.verdict for c in a.trigger_checks}
     cb = {(c.norm, c.event): c.verdict for c in b.trigger_checks}
     for key in sorted(set(ca) | set(cb)):
@@ -71,7 +66,7 @@ def compare(a: Outcome, b: Outcome) -> dict[str, Any]:
 
 def _first_divergence(a: Outcome, b: Outcome) -> str | None:
     def changes(o: Outcome) -> list[tuple[str, str, str]]:
-        return sorted((c.date.isoformat(), c.subject, c.after) for c in state_changes(o))
+        return sorted((c.date.isoformat(), c.subject, c.after) for c in o.changes())
     xa, xb = changes(a), changes(b)
     for x, y in zip(xa, xb, strict=False):
         if x != y:
@@ -112,7 +107,7 @@ def divergences(a: Outcome, b: Outcome) -> list[Divergence]:
 def _state_series(o: Outcome) -> dict[str, list[tuple[date, str]]]:
     """Each subject's (date, state entered) in record order."""
     out: dict[str, list[tuple[date, str]]] = {}
-    for c in state_changes(o):
+    for c in o.changes():
         out.setdefault(c.subject, []).append((c.date, c.after))
     return out
 

@@ -8,12 +8,12 @@ from foedus.compile.compiler import CompiledTreaty
 from foedus.errors import FoedusError, Location
 from foedus.evaluate.results import Outcome
 from foedus.model.events import Event, Timeline
-from foedus.report.json_report import _plain, instance_dict
+from foedus.report.json_report import instance_dict, plain
 
 
 def _event(e: Event) -> dict[str, Any]:
     return {"id": e.id, "date": e.date.isoformat(), "type": e.type, "actors": list(e.actors),
-            "targets": list(e.targets), "attributes": _plain(e.attributes), "source": e.source,
+            "targets": list(e.targets), "attributes": plain(e.attributes), "source": e.source,
             "note": e.note, "where": e.where()}
 
 
@@ -35,11 +35,11 @@ def explain(ct: CompiledTreaty, timeline: Timeline, outcome: Outcome, item: str)
         used = sorted({eid for c in lc.changes for eid in c.events} | {n.event for n in lc.notices})
         return {
             "item": "treaty", "as_of": outcome.as_of.isoformat(), "reading": reading,
-            "answer": {"state": lc.state, "in_force": lc.in_force, "ends_on": _plain(lc.ends_on),
-                       "expires_on": _plain(lc.expires_on), "end_reason": lc.end_reason},
+            "answer": {"state": lc.state, "in_force": lc.in_force, "ends_on": plain(lc.ends_on),
+                       "expires_on": plain(lc.expires_on), "end_reason": lc.end_reason},
             "events": [_event(events[e]) for e in used if e in events],
-            "rule": {"lifecycle": _plain(ct.lifecycle), "terms": _plain(lc.terms), "notices": _plain(lc.notices)},
-            "changes": _plain(lc.changes),
+            "rule": {"lifecycle": plain(ct.lifecycle), "terms": plain(lc.terms), "notices": plain(lc.notices)},
+            "changes": plain(lc.changes),
             "article": _article(ct, ct.lifecycle.article),
         }
     instances = [i for i in outcome.instances if i.id == item] or [i for i in outcome.instances if i.norm == item]
@@ -67,13 +67,13 @@ def explain(ct: CompiledTreaty, timeline: Timeline, outcome: Outcome, item: str)
                         "rule": rule, "article": _article(ct, inst.article)})
         checks = [c for c in outcome.trigger_checks if c.norm == item]
         return {"item": item, "as_of": outcome.as_of.isoformat(), "reading": reading, "instances": out,
-                "trigger_checks": _plain(checks)}
+                "trigger_checks": plain(checks)}
     checks = [c for c in outcome.trigger_checks if c.norm == item]
     if checks or any(n.id == item for n in ct.norms):
         cnorm = next(n for n in ct.norms if n.id == item)
         return {"item": item, "as_of": outcome.as_of.isoformat(), "reading": reading, "instances": [],
                 "answer": "no instance as of this date" + ("" if cnorm.exists else " (the reading removes this norm)"),
-                "trigger_checks": [dict(_plain(c), event_detail=_event(events[c.event])) for c in checks
+                "trigger_checks": [dict(plain(c), event_detail=_event(events[c.event])) for c in checks
                                    if c.event in events],
                 "rule": {"norm": cnorm.id, "trigger": cnorm.trigger_when.text if cnorm.trigger_when else None},
                 "article": _article(ct, cnorm.norm.article)}
@@ -82,11 +82,11 @@ def explain(ct: CompiledTreaty, timeline: Timeline, outcome: Outcome, item: str)
         return {
             "item": item, "as_of": outcome.as_of.isoformat(), "reading": reading, "event": _event(e),
             "triggered": [i.id for i in outcome.instances if i.trigger_event == item],
-            "findings": [{"instance": i.id, **_plain(f)} for i in outcome.instances for f in i.findings
+            "findings": [{"instance": i.id, **plain(f)} for i in outcome.instances for f in i.findings
                          if f.event == item],
-            "trigger_checks": _plain([c for c in outcome.trigger_checks if c.event == item]),
-            "invalid": _plain([a for a in outcome.invalid_acts if a.event == item]),
-            "lifecycle": _plain([c for c in outcome.lifecycle.changes if item in c.events]),
+            "trigger_checks": plain([c for c in outcome.trigger_checks if c.event == item]),
+            "invalid": plain([a for a in outcome.invalid_acts if a.event == item]),
+            "lifecycle": plain([c for c in outcome.lifecycle.changes if item in c.events]),
         }
     known = sorted({i.id for i in outcome.instances} | {n.id for n in ct.norms})
     raise FoedusError(f"nothing called {item!r} in {ct.id} as of {outcome.as_of}", where=Location(ct.file),

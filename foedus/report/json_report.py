@@ -11,15 +11,15 @@ from typing import Any
 from foedus.evaluate.results import NormInstance, Outcome
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
-        return {k: _plain(v) for k, v in asdict(value).items()}
+        return {k: plain(v) for k, v in asdict(value).items()}
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -27,9 +27,9 @@ def instance_dict(i: NormInstance) -> dict[str, Any]:
     return {
         "id": i.id, "norm": i.norm, "kind": i.kind, "article": i.article, "paragraph": i.paragraph,
         "category": i.category, "bearer": i.bearer, "counterparty": i.counterparty, "state": i.state,
-        "created_on": _plain(i.created_on), "deadline": _plain(i.deadline), "ended_on": _plain(i.ended_on),
+        "created_on": plain(i.created_on), "deadline": plain(i.deadline), "ended_on": plain(i.ended_on),
         "trigger_event": i.trigger_event, "bindings": i.bindings, "summary": i.summary,
-        "history": _plain(i.history), "findings": _plain(i.findings),
+        "history": plain(i.history), "findings": plain(i.findings),
     }
 
 
@@ -51,37 +51,36 @@ def status_dict(o: Outcome) -> dict[str, Any]:
         "choices": o.choices,
         "state": lc.state,
         "in_force": lc.in_force,
-        "signed_on": _plain(lc.signed_on),
-        "entry_into_force": _plain(lc.entry_into_force),
+        "signed_on": plain(lc.signed_on),
+        "entry_into_force": plain(lc.entry_into_force),
         "current_term": None if term is None else {
-            "number": term.number, "start": _plain(term.start), "end": _plain(term.end),
-            "notice_deadline": _plain(term.notice_deadline)},
-        "expires_on": _plain(lc.expires_on),
-        "ends_on": _plain(lc.ends_on),
+            "number": term.number, "start": plain(term.start), "end": plain(term.end),
+            "notice_deadline": plain(term.notice_deadline)},
+        "expires_on": plain(lc.expires_on),
+        "ends_on": plain(lc.ends_on),
         "end_reason": lc.end_reason,
-        "notice_deadline": _plain(lc.notice_deadline),
+        "notice_deadline": plain(lc.notice_deadline),
         "notice_deadline_inclusive": lc.notice_inclusive,
-        "next_deadline": _plain(next_deadline),
+        "next_deadline": plain(next_deadline),
         "norms": [instance_dict(i) for i in o.instances],
-        "invalid_acts": _plain(o.invalid_acts),
+        "invalid_acts": plain(o.invalid_acts),
     }
 
 
 def run_dict(o: Outcome) -> dict[str, Any]:
     """Everything a run found: lifecycle, every change in date order, every instance and check."""
     lc = o.lifecycle
-    changes = list(lc.changes) + [c for i in o.instances for c in i.history]
-    changes.sort(key=lambda c: (c.date, c.subject != "treaty", c.subject))
+    changes = sorted(o.changes(), key=lambda c: (c.date, c.subject != "treaty", c.subject))
     out = status_dict(o)
     out.update({
         "lifecycle": {
-            "ratifications": _plain(dict(sorted(lc.ratifications.items()))),
-            "exchange_of_instruments": {"date": _plain(lc.exchange_on), "place": lc.exchange_at},
-            "terms": _plain(lc.terms),
-            "notices": _plain(lc.notices),
+            "ratifications": plain(dict(sorted(lc.ratifications.items()))),
+            "exchange_of_instruments": {"date": plain(lc.exchange_on), "place": lc.exchange_at},
+            "terms": plain(lc.terms),
+            "notices": plain(lc.notices),
         },
-        "changes": _plain(changes),
-        "trigger_checks": _plain(o.trigger_checks),
+        "changes": plain(changes),
+        "trigger_checks": plain(o.trigger_checks),
         "events_used": o.events_used,
         "timeline": o.timeline,
     })

@@ -41,7 +41,6 @@ from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap, load
 from foedus.parse.timeline import _EVENT_KEYS, build_timeline, events_from_tree, parse_yaml_timeline, read_timeline
 from foedus.report import json_report
-from foedus.report.compare import state_changes
 from foedus.report.html import View, article_paragraphs, badge_css, chart_svg, render_views
 
 TREATY_SUFFIXES = (".md", ".markdown")
@@ -521,7 +520,7 @@ class App:
     @staticmethod
     def _changes_on(o: Outcome, on: date) -> list[dict[str, Any]]:
         return [{"subject": c.subject, "before": c.before, "after": c.after, "because": c.because}
-                for c in sorted(state_changes(o), key=lambda c: (c.subject != "treaty", c.subject)) if c.date == on]
+                for c in sorted(o.changes(), key=lambda c: (c.subject != "treaty", c.subject)) if c.date == on]
 
     def chart(self, data: dict[str, Any]) -> dict[str, Any]:
         s, _, inputs = self._inputs(data)
@@ -661,7 +660,7 @@ def _changes_diff(without: Outcome, with_added: Outcome) -> dict[str, list[dict[
     without, the added events."""
 
     def changes(o: Outcome) -> set[tuple[str, str, str, str, str]]:
-        return {(c.date.isoformat(), c.subject, c.before, c.after, c.because) for c in state_changes(o)}
+        return {(c.date.isoformat(), c.subject, c.before, c.after, c.because) for c in o.changes()}
 
     b, w = changes(without), changes(with_added)
 
