@@ -112,10 +112,19 @@ def empty_timeline(name: str = "no events") -> Timeline:
 
 def open_session(treaty_file: str | Path, events_file: str | Path | None = None,
                  reading: list[str] | str | None = None) -> Session:
+    return open_sessions(treaty_file, events_file, [reading])[0]
+
+
+def open_sessions(treaty_file: str | Path, events_file: str | Path | None,
+                  readings: list[list[str] | str | None]) -> list[Session]:
+    """One session per reading, reading the treaty and the timeline files once."""
     treaty, smap = load_treaty(str(treaty_file))
-    compiled = compile_treaty(treaty, reading, smap=smap, file=str(treaty_file))
     timeline = read_timeline(events_file) if events_file else empty_timeline()
-    return Session(compiled=compiled, timeline=bind_timeline(compiled, timeline))
+    sessions = []
+    for reading in readings:
+        compiled = compile_treaty(treaty, reading, smap=smap, file=str(treaty_file))
+        sessions.append(Session(compiled=compiled, timeline=bind_timeline(compiled, timeline)))
+    return sessions
 
 
 def status(treaty_file: str | Path, events_file: str | Path | None, on: date | str,

@@ -137,8 +137,7 @@ def compare(treaty: TreatyArg, on: OnOpt, reading: Annotated[list[str], typer.Op
     """Run one timeline under two readings and show exactly where the outcomes differ."""
     from foedus.report.compare import compare as do_compare
     when = api.as_date(on)
-    a = _session(treaty, events, reading).outcome(when)
-    b = _session(treaty, events, other).outcome(when)
+    a, b = (s.outcome(when) for s in api.open_sessions(treaty, events, [reading, other]))
     data = do_compare(a, b)
     _emit(data, as_json, lambda: text.render_compare(data))
 

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
-from foedus.api import Session, as_date, open_session
+from foedus.api import Session, as_date, open_sessions
 from foedus.dates import AmbiguousDate, add, subtract
 from foedus.evaluate.results import NormInstance, Outcome, TriggerCheck
 from foedus.model.events import Event
@@ -1314,8 +1314,7 @@ def render_report(treaty_file: str | Path, events_file: str | Path | None, readi
     """One self-contained HTML page showing the treaty as of ``as_of`` under ``reading``; with
     ``compare_with``, a second reading's lifecycle beside it and the periods where they differ."""
     day = as_date(as_of)
-    views = [make_view(open_session(treaty_file, events_file, reading), day)]
-    if compare_with:
-        views.append(make_view(open_session(treaty_file, events_file, compare_with), day))
+    readings = [reading, compare_with] if compare_with else [reading]
+    views = [make_view(session, day) for session in open_sessions(treaty_file, events_file, readings)]
     return render_views(views, day, treaty_file=treaty_file, events_file=events_file)
 
