@@ -220,10 +220,6 @@ def main() -> None:
         sys.exit(2)
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _register_subcommands() -> None:
     from foedus.cli_world import atop_app, world_app
     app.add_typer(atop_app, name="atop")
@@ -257,3 +253,7 @@ def serve(treaties: Annotated[Path, typer.Option("--treaties", help="folder of t
     """Start the local explorer (127.0.0.1 unless --host says otherwise)."""
     from foedus.serve.app import serve as run_server
     run_server(treaties, timelines, host, port, scenarios)
+
+
+if __name__ == "__main__":
+    main()

@@ -125,7 +125,7 @@ def in_force(on: Annotated[str, typer.Option("--on")], atop: AtopOpt = None, mem
              states: StatesOpt = None, treaty: TreatiesOpt = None, as_json: JsonOpt = False) -> None:
     """The treaties in force on a date."""
     from foedus.world.queries import treaties_in_force
-    _frame(treaties_in_force(_models(atop, members, states, treaty, as_json), on), as_json)
+    _frame(treaties_in_force(_models(atop, members, states, treaty, as_json), _day(on)), as_json)
 
 
 @world_app.command("allies")
@@ -135,7 +135,7 @@ def allies(state: Annotated[str, typer.Argument(help="COW code, COW abbreviation
            states: StatesOpt = None, treaty: TreatiesOpt = None, as_json: JsonOpt = False) -> None:
     """A state's allies on a date, with the kind of obligation."""
     from foedus.world.queries import allies as q
-    _frame(q(_models(atop, members, states, treaty, as_json), _state(state), on), as_json)
+    _frame(q(_models(atop, members, states, treaty, as_json), _state(state, states), _day(on)), as_json)
 
 
 @world_app.command("assist")
@@ -147,7 +147,8 @@ def assist(attacker: Annotated[str, typer.Argument()], target: Annotated[str, ty
            as_json: JsonOpt = False) -> None:
     """If ATTACKER attacked TARGET on the date: who would be obliged to do what for whom, and the cascade."""
     from foedus.world.queries import who_must_assist
-    graph = who_must_assist(_models(atop, members, states, treaty, as_json), _state(attacker), _state(target), on,
+    graph = who_must_assist(_models(atop, members, states, treaty, as_json), _state(attacker, states),
+                            _state(target, states), _day(on),
                             max_depth=depth)
     if as_json:
         sys.stdout.write(json_report.dumps(json_report.plain(graph.to_dict())))
@@ -201,5 +202,17 @@ def world_status(treaty_id: Annotated[str, typer.Argument(help="id of the treaty
         sys.stdout.write(text.render_status(data))
 
 
-def _state(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
+def _day(on: str) -> Any:
+    from foedus import api
+    return api.as_date(on)
+
+
+def _state(value: str, states: Path | None) -> int:
+    """A state on the command line: a COW code, or a COW abbreviation when --states is given."""
+    if value.strip().isdigit():
+        return int(value)
+    if states is not None:
+        from foedus.importers.cow_states import read_states
+        return read_states(states).by_abb(value)
+    raise FoedusError(f"state {value!r} is not a COW code", where=Location("command line"),
+                      expected="a COW state code such as 365, or a COW abbreviation with --states FILE")

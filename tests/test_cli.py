@@ -1,0 +1,193 @@
+"""End-to-end runs of the `foedus` command, as a user or a script calls it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, shared_file
+
+TREATY = str(ROOT / "treaties" / "sino_soviet_1950.md")
+HISTORY = str(ROOT / "timelines" / "sino_soviet_1950_1980.yaml")
+
+
+def foedus(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "foedus.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+
+
+def as_json(*args: str) -> object:
+    done = foedus(*args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess[str], *parts: str) -> None:
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    for part in parts:
+        assert part in lines[0]
+
+
+def test_status_json_has_the_fields_scripts_rely_on() -> None:
+    data = as_json("status", TREATY, "--events", HISTORY, "--on", "1979-06-01")
+    assert isinstance(data, dict)
+    assert data["in_force"] is True
+    assert data["expires_on"] == "1980-04-11"
+    assert data["notice_deadline"] == "1979-04-11"
+    norms = {n["id"]: n for n in data["norms"]}
+    assert norms["economic-cultural-ties/USSR"] == {**norms["economic-cultural-ties/USSR"], "article": "V",
+                                                    "bearer": "USSR", "state": "violated"}
+    assert norms["notice-of-denunciation/PRC"]["state"] == "exercised"
+    after = as_json("status", TREATY, "--events", HISTORY, "--on", "1980-04-11")
+    assert isinstance(after, dict) and after["in_force"] is False and after["state"] == "expired"
+
+
+def test_status_under_another_reading() -> None:
+    data = as_json("status", TREATY, "--events", HISTORY, "--on", "1982-01-01", "--reading", "from-signature")
+    assert isinstance(data, dict)
+    assert data["in_force"] is True and data["expires_on"] == "1985-02-14"
+
+
+def test_run_json_is_byte_identical_across_runs() -> None:
+    first = foedus("run", TREATY, "--events", HISTORY, "--json")
+    second = foedus("run", TREATY, "--events", HISTORY, "--json")
+    assert first.returncode == 0 and first.stdout == second.stdout
+    data = json.loads(first.stdout)
+    assert data["as_of"] == "1980-04-11"  # the last event, or the treaty's certain end when later
+    assert any(c["subject"] == "treaty" and c["after"] == "expired" for c in data["changes"])
+
+
+def test_run_text_reports_article_by_article() -> None:
+    done = foedus("run", TREATY, "--events", HISTORY)
+    assert done.returncode == 0
+    for heading in ("Article I", "Article II", "Article III", "Article IV", "Article V", "Article VI"):
+        assert heading in done.stdout
+    assert "notice 1979-04-03 by PRC: timely" in done.stdout
+
+
+def test_compare_shows_where_two_readings_differ() -> None:
+    data = as_json("compare", TREATY, "--events", HISTORY, "--on", "1990-01-01", "-r", "default",
+                   "-w", "from-signature")
+    assert isinstance(data, dict)
+    assert data["first_divergence"] == "1980-02-14"
+    ends = next(d for d in data["differences"] if d["what"] == "ends_on")
+    assert (ends["a"], ends["b"]) == ("1980-04-11", "1985-02-14")
+
+
+def test_explain_gives_events_rule_and_article() -> None:
+    data = as_json("explain", TREATY, "treaty", "--events", HISTORY, "--on", "1990-01-01")
+    assert isinstance(data, dict)
+    assert data["article"]["id"] == "VI" and "valid for 30 years" in data["article"]["text"]
+    assert any(e["type"] == "notice_of_denunciation" and e["source"] for e in data["events"])
+    duty = as_json("explain", TREATY, "economic-cultural-ties/USSR", "--events", HISTORY, "--on", "1990-01-01")
+    assert isinstance(duty, dict)
+    instance = duty["instances"][0]
+    assert instance["instance"]["state"] == "violated"
+    assert instance["events"][0]["date"] == "1960-07-16"
+    assert "economic assistance" in instance["article"]["text"]
+
+
+def test_validate_against_the_published_text() -> None:
+    published = shared_file("texts/sino_soviet_1950_en.md")
+    data = as_json("validate", TREATY, "--text", str(published))
+    assert isinstance(data, dict) and data["ok"] and data["text_matches"]
+
+
+def test_bad_inputs_are_one_line_with_exit_code_2(tmp_path: Path) -> None:
+    assert_one_line_error(foedus("status", TREATY, "--events", HISTORY, "--on", "1979-06-01", "--reading", "nonsense"),
+                          "unknown reading 'nonsense'")
+    assert_one_line_error(foedus("status", TREATY, "--on", "1950-02-30"), "--on", "impossible date")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("timeline: x\nevents:\n  - date: 1950-04-11\n    type: ratification\n    actor: FRA\n"
+                   "    treaty: sino-soviet-1950\n", encoding="utf-8")
+    assert_one_line_error(foedus("status", TREATY, "--events", str(bad), "--on", "1979-06-01"),
+                          f"{bad}:3", "unknown state 'FRA'")
+    assert_one_line_error(foedus("status", str(tmp_path / "missing.md"), "--on", "1979-06-01"), "no such treaty file")
+
+
+def test_scenario_command_passes_and_fails(tmp_path: Path) -> None:
+    good = ROOT / "tests" / "scenarios" / "history" / "history_default.yaml"
+    assert foedus("scenario", str(good)).returncode == 0
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(f"scenario: wrong\ntreaty: {TREATY}\ntimeline: {HISTORY}\n"
+                     "expect:\n  - on: 1981-01-01\n    in_force: true\n", encoding="utf-8")
+    done = foedus("scenario", str(wrong))
+    assert done.returncode == 1 and "FAIL" in done.stdout and "in_force" in done.stdout
+
+
+def test_schema_readings_and_machines() -> None:
+    schema = json.loads(foedus("schema").stdout)
+    assert schema["title"] == "foedus treaty model" and "norms" in schema["properties"]
+    readings = as_json("readings", TREATY)
+    assert isinstance(readings, dict)
+    assert {p["id"] for p in readings["points"]} >= {"term-start", "immediately", "allied-with"}
+    machines = as_json("machines")
+    assert isinstance(machines, list)
+    assert {m["name"] for m in machines} == {"treaty", "obligation", "prohibition", "permission", "power"}
+
+
+def test_report_writes_one_self_contained_page(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    done = foedus("report", TREATY, "--events", HISTORY, "--on", "1990-01-01", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    assert 'data-mark="entry-into-force"' in page and "1980-04-11" in page
+    assert "<script src=" not in page and "<link " not in page
+
+
+@pytest.fixture(scope="module")
+def atop_args() -> list[str]:
+    return ["--atop", str(shared_file("atop/atop5_0_alliance_level.csv")),
+            "--states", str(shared_file("states/states2016.csv"))]
+
+
+def test_atop_import_and_world_queries(atop_args: list[str], tmp_path: Path) -> None:
+    imported = as_json("atop", "import", atop_args[1], "--states", atop_args[3], "--store", str(tmp_path / "w.db"))
+    assert isinstance(imported, dict)
+    assert imported["models"] == 765 and imported["unknown_columns"][atop_args[1]] == ["new5", "rev5"]
+    assert imported["stored"]["treaties"] == 765
+    allies = as_json("world", "allies", "CHN", "--on", "1960-01-01", *atop_args)
+    assert isinstance(allies, list)
+    assert any(row["ally"] == 365 and row["treaty"] == "atop-3200" for row in allies)
+    graph = as_json("world", "assist", "USA", "CHN", "--on", "1960-01-01", *atop_args)
+    assert isinstance(graph, dict) and graph
+    out = tmp_path / "dyads.csv"
+    done = foedus("world", "dyads", "--out", str(out), "--from", "1950", "--to", "1950", *atop_args)
+    assert done.returncode == 0, done.stderr
+    assert "365,710,1950" in out.read_text(encoding="utf-8")
+    assert_one_line_error(foedus("world", "allies", "ZZZ", "--on", "1960-01-01", "--atop", atop_args[1]),
+                          "command line", "'ZZZ'")
+
+
+def test_atop_codes_of_the_1950_treaty(atop_args: list[str]) -> None:
+    data = as_json("atop", "codes", TREATY, "--events", HISTORY, "--states", atop_args[3])
+    assert isinstance(data, dict)
+    codes = data["codes"]
+    assert (codes["defense"], codes["consul"], codes["statthr1"], codes["length"], codes["renewlgt"]) == \
+        (1, 0, 740, 360, 60)
+    assert (codes["endyr"], codes["endmo"], codes["endday"]) == (1980, 4, 11)
+
+
+def test_world_status_sees_the_us_japan_alliance(tmp_path: Path) -> None:
+    what_if = tmp_path / "attack.yaml"
+    what_if.write_text(
+        "timeline: what-if\nstates:\n  USA: {name: United States of America, cow: 2, iso3: USA}\n"
+        "  JPN: {name: Japan, cow: 740, iso3: JPN}\nevents:\n"
+        "  - {date: 1950-02-14, type: signature, actors: [USSR, PRC], treaty: sino-soviet-1950}\n"
+        "  - {date: 1950-04-11, type: ratification, actor: USSR, treaty: sino-soviet-1950}\n"
+        "  - {date: 1950-04-11, type: ratification, actor: PRC, treaty: sino-soviet-1950}\n"
+        "  - {date: 1953-01-05, type: armed_attack, actor: USA, target: PRC, state_of_war: true}\n",
+        encoding="utf-8")
+    treaties = ["-t", TREATY, "-t", str(ROOT / "treaties" / "us_japan_1951.md"),
+                "-t", str(ROOT / "treaties" / "us_japan_1960.md")]
+    data = as_json("world", "status", "sino-soviet-1950", "--on", "1953-01-06", "--events", str(what_if), *treaties)
+    assert isinstance(data, dict)
+    assert any(n["id"].startswith("mutual-assistance/USSR") and n["state"] == "active" for n in data["norms"])
+    alone = as_json("status", TREATY, "--events", str(what_if), "--on", "1953-01-06")
+    assert isinstance(alone, dict)
+    assert not any(n["id"].startswith("mutual-assistance") for n in alone["norms"])
