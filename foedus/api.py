@@ -82,6 +82,10 @@ class Session:
         for inst in o.instances:
             if inst.deadline is not None:
                 marks += [inst.deadline, inst.deadline + one]
+        # What time alone changes: parties bound or leaving on their dates, versions, pending timers.
+        marks += list(lc.upcoming) + [v.start for v in lc.versions]
+        for party in lc.parties:
+            marks += [day for span in party.intervals for day in span if day is not None]
         before = [m for m in marks if m <= d]
         after = [m for m in marks if m > d]
         return (max(before) if before else date.min, min(after) if after else date.max)

@@ -36,3 +36,15 @@ class FoedusError(Exception):
         if self.where is not None:
             text = f"{self.where}: {text}"
         return " ".join(text.split())
+
+
+def expected_one_of(got: object, names: list[str] | tuple[str, ...], what: str, limit: int = 12) -> str:
+    """What an error expects instead of ``got``: the whole list when short, else the nearest names."""
+    import difflib
+
+    names = sorted(names)
+    if len(names) <= limit:
+        return "one of " + ", ".join(names)
+    near = difflib.get_close_matches(str(got), names, n=3, cutoff=0.5)
+    hint = f"such as {' or '.join(near)}" if near else f"among {', '.join(names[:5])}, …"
+    return f"{what} {hint} ({len(names)} in all; `foedus reference` lists them)"

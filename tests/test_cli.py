@@ -128,7 +128,7 @@ def test_schema_readings_and_machines() -> None:
     assert {p["id"] for p in readings["points"]} >= {"term-start", "immediately", "allied-with"}
     machines = as_json("machines")
     assert isinstance(machines, list)
-    assert {m["name"] for m in machines} == {"treaty", "obligation", "prohibition", "permission", "power"}
+    assert {m["name"] for m in machines} == {"treaty", "party", "obligation", "prohibition", "permission", "power"}
 
 
 def test_report_writes_one_self_contained_page(tmp_path: Path) -> None:

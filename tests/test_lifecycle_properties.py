@@ -282,7 +282,9 @@ def test_the_oracle_on_the_1950_treaty_dates() -> None:
     assert expected_end(late, date(1990, 1, 1)) == date(1985, 4, 11)
     lapses = Case(**{**late.__dict__, "late": "lapses"})
     assert expected_end(lapses, date(1990, 1, 1)) is None
-    assert session_of(lapses).outcome(date(1990, 1, 1)).lifecycle.expires_on == date(1990, 4, 11)
+    # The deadline of 11 April 1989 passed with no notice: the extension to 1995 is certain.
+    assert session_of(lapses).outcome(date(1990, 1, 1)).lifecycle.expires_on == date(1995, 4, 11)
+    assert session_of(lapses).outcome(date(1989, 4, 11)).lifecycle.expires_on == date(1990, 4, 11)
     inclusive = Case(**{**case.__dict__, "notices": ((date(1979, 4, 11), "AAA"),)})
     assert expected_end(inclusive, date(1979, 4, 11)) == date(1980, 4, 11)
     exclusive = Case(**{**inclusive.__dict__, "inclusive": False})
@@ -299,7 +301,8 @@ def test_a_far_as_of_date_is_an_input_error_not_a_crash() -> None:
     assert session.outcome(date(2990, 1, 1)).lifecycle.state == "signed"  # never ratified: no terms
     events = root / "tests" / "fixtures" / "core" / "sino_soviet_no_notice.yaml"
     session = api.open_session(root / "treaties" / "sino_soviet_1950.md", events)
-    assert session.outcome(date(2990, 1, 1)).lifecycle.expires_on == date(2990, 4, 11)
+    # The deadline of 11 April 2989 has passed: the extension to 2995 is certain.
+    assert session.outcome(date(2990, 1, 1)).lifecycle.expires_on == date(2995, 4, 11)
     with pytest.raises(FoedusError, match=r"more than 400 terms before 9999-12-31; expected an as-of date"):
         session.outcome(date(9999, 12, 31))
     many = Case(signed=date(1950, 2, 14), ratified=(0, 0), term="30 years", extension="30 years", period="1 year",

@@ -196,7 +196,7 @@ def test_expect_error_on_evaluation_without_checks(tmp_path: Path) -> None:
      "in force (extended), expired, terminated"),
     ("expect:\n  - {on: 1960-01-01, norms: {joint-measures/USSR: asleep}}\n",
      ":5:51: 'asleep' is not a state of a norm instance; expected one of active, fulfilled, violated, "
-     "undetermined, discharged, expired, held, exercised"),
+     "undetermined, discharged, expired, suspended, held, exercised"),
     ("expect:\n  - {on: 1960-01-01, norms: {joint-measures/USSR: {state: active, colour: red}}}\n",
      ":5:75: unknown field `colour` for a norm instance; expected one of state, deadline, since, ended_on, findings"),
     ("expect:\n  - {on: 1960-01-01, trigger_checks: {mutual-assistance: fired}}\n",
@@ -213,8 +213,8 @@ def test_expect_error_on_evaluation_without_checks(tmp_path: Path) -> None:
     ("expect:\n  - {on: 1960-01-01, trigger_checks: {consultation/PRC: triggered}}\n",
      ":5:57: trigger_checks names an instance 'consultation/PRC'; expected a norm id"),
     ("reading: nonsense\nexpect:\n  - {on: 1960-01-01, in_force: true}\n",
-     ":4:10: unknown reading 'nonsense' for sino-soviet-1950; expected one of default, broad-alliance, "
-     "strict-immediately, from-signature, "),
+     ":4:10: unknown reading 'nonsense' for sino-soviet-1950; expected a named reading (default, broad-alliance, "
+     "strict-immediately, from-signature) or POINT=OPTION"),
     ("reading: immediately=at-once\nexpect:\n  - {on: 1960-01-01, in_force: true}\n",
      ":4:10: the requested reading: 'at-once' is not an option of 'immediately'; expected one of same-day, "
      "within-a-week, within-a-month"),

@@ -11,9 +11,10 @@ from foedus.compile.conditions import Compiled, ConditionCompiler, Context
 from foedus.compile.readings import Reading, choose_reading
 from foedus.compile.states import StateRegistry
 from foedus.dates import Duration, Rounding
-from foedus.errors import FoedusError, Location
+from foedus.errors import FoedusError, Location, expected_one_of
 from foedus.model.events import State, vocabulary
-from foedus.model.treaty import ActPattern, Norm, ReadingRef, Treaty
+from foedus.model.general_law import general_points, reading_points
+from foedus.model.treaty import ActPattern, Instrument, Norm, Notice, ReadingRef, Treaty, Withdrawal
 from foedus.parse.located_yaml import SourceMap
 
 
@@ -70,6 +71,63 @@ class CompiledNorm:
 
 
 @dataclass(frozen=True)
+class NoticeRule:
+    """A notice that stops a tacit extension (``Notice`` compiled)."""
+
+    period: Duration
+    inclusive: bool
+    opens: Duration | None
+    late: str  # next_term | lapses
+    effect: str  # party_leaves | treaty_ends
+    form: str
+    to: str | None
+    counts: str
+    article: str | None
+
+
+@dataclass(frozen=True)
+class WithdrawalRule:
+    """A party's power to leave by notice (``Withdrawal`` compiled)."""
+
+    notice: Duration
+    opens: str | Duration  # "entry_into_force", "term", or a duration after entry into force
+    form: str
+    to: str | None
+    counts: str
+    article: str | None
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The lifecycle values that later instruments may change. The treaty's lifecycle is a dated series
+    of these: the original values from entry into force, then one version per instrument in force."""
+
+    term: Duration | None
+    term_from: str | date  # entry_into_force | signature | instrument | a date
+    extension: Duration | None
+    extensions_limit: int | None
+    after_term: str
+    notice: NoticeRule | None
+    withdrawal: WithdrawalRule | None
+    minimum_parties: int
+    accession: str | tuple[str, ...]
+    ends_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CompiledInstrument:
+    instrument: Instrument
+    consent: str | int
+    changes: dict[str, Any]  # Terms field -> new value
+    parties_added: tuple[str, ...]
+    parties_removed: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.instrument.id
+
+
+@dataclass(frozen=True)
 class CompiledLifecycle:
     entry_into_force: str
     entry_into_force_on: Any
@@ -81,12 +139,25 @@ class CompiledLifecycle:
     notice_period: Duration | None
     notice_inclusive: bool
     late_notice: str
-    withdrawal_notice: Duration | None
     ended_on: Any
     rounding: Rounding
     article: str | None
     notice_article: str | None
     after_term: str = "expires"
+    base: Terms | None = None
+    instruments_required: str | int | None = None
+    delay: Duration | None = None
+    later_parties: Duration | None = None  # None: bound on deposit
+    depositary: str | None = None
+    amendment_consent: str | int = "all"
+    on_leaving: str = "discharged"
+    supersedes: tuple[str, ...] = ()
+    instruments: dict[str, CompiledInstrument] = field(default_factory=dict)
+
+    @property
+    def terms(self) -> Terms:
+        assert self.base is not None
+        return self.base
 
 
 @dataclass
@@ -118,7 +189,7 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
     file = file or (smap.file if smap else treaty.id)
     _check_named_readings(treaty, smap, file)
     chosen = choose_reading(treaty, reading, file)
-    values = {p.id: p.options[chosen.option(p.id)].value for p in treaty.readings}
+    values = {p.id: p.options[chosen.option(p.id)].value for p in reading_points(treaty)}
 
     def locate(path: tuple[str | int, ...]) -> Location:
         return smap.locate(path) if smap else Location(file)
@@ -147,40 +218,138 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
                               expected="e.g. '30 years' or '7 days'") from None
 
     lc = treaty.lifecycle
-    notice = lc.notice
-    lifecycle = CompiledLifecycle(
-        entry_into_force=str(resolve(lc.entry_into_force, ("lifecycle", "entry_into_force"))),
-        entry_into_force_on=lc.entry_into_force_on,
+
+    def choice(value: Any, path: tuple[str | int, ...], allowed: tuple[str, ...]) -> str:
+        got = str(resolve(value, path))
+        if got not in allowed:
+            raise FoedusError(f"the reading gives {path[-1]} the value {got!r}", where=locate(path),
+                              expected="one of " + ", ".join(allowed))
+        return got
+
+    def notice_rule(n: Notice | None, path: tuple[str | int, ...]) -> NoticeRule | None:
+        if n is None:
+            return None
+        period = duration(n.period, (*path, "period"))
+        assert period is not None
+        return NoticeRule(period=period, inclusive=n.last_day_included,
+                          opens=duration(n.opens, (*path, "opens")),
+                          late=choice(n.late, (*path, "late"), ("next_term", "lapses")),
+                          effect=choice(n.effect, (*path, "effect"), ("party_leaves", "treaty_ends")),
+                          form=n.form, to=n.to, counts=n.counts, article=n.article or lc.article)
+
+    def withdrawal_rule(w: Withdrawal | None, path: tuple[str | int, ...]) -> WithdrawalRule | None:
+        if w is None:
+            return None
+        notice = duration(w.notice, (*path, "notice"))
+        assert notice is not None
+        opens: str | Duration = w.opens if w.opens in ("entry_into_force", "term") else Duration.parse(w.opens)
+        return WithdrawalRule(notice=notice, opens=opens, form=w.form, to=w.to, counts=w.counts,
+                              article=w.article or lc.article)
+
+    party_ids = tuple(p.id for p in treaty.parties)
+
+    def accession(value: Any, path: tuple[str | int, ...]) -> str | tuple[str, ...]:
+        if isinstance(value, list):
+            for i, name in enumerate(value):
+                if registry.canonical(str(name)) is None:
+                    raise FoedusError(f"accession names an unknown state {name!r}", where=locate((*path, i)),
+                                      expected="a party id of this model (declare it with original: false)")
+            return tuple(str(v) for v in value)
+        return str(value)
+
+    limit = resolve(lc.extensions_limit, ("lifecycle", "extensions_limit"))
+    if limit is not None and not isinstance(limit, int):
+        raise FoedusError(f"the reading gives extensions_limit the value {limit!r}",
+                          where=locate(("lifecycle", "extensions_limit")), expected="a whole number or null")
+    base = Terms(
         term=duration(lc.term, ("lifecycle", "term")),
-        term_from=str(resolve(lc.term_from, ("lifecycle", "term_from"))),
-        in_force_on_expiry_date=lc.in_force_on_expiry_date,
+        term_from=choice(lc.term_from, ("lifecycle", "term_from"), ("entry_into_force", "signature")),
         extension=duration(lc.extension, ("lifecycle", "extension")),
-        extensions_limit=lc.extensions_limit,
-        notice_period=duration(notice.period, ("lifecycle", "notice", "period")) if notice else None,
-        notice_inclusive=notice.last_day_included if notice else True,
-        late_notice=str(resolve(notice.late, ("lifecycle", "notice", "late"))) if notice else "lapses",
-        withdrawal_notice=duration(lc.withdrawal_notice, ("lifecycle", "withdrawal_notice")),
+        extensions_limit=limit,
+        after_term=lc.after_term,
+        notice=notice_rule(lc.notice, ("lifecycle", "notice")),
+        withdrawal=withdrawal_rule(lc.withdrawal, ("lifecycle", "withdrawal")),
+        minimum_parties=lc.minimum_parties,
+        accession=accession(lc.accession, ("lifecycle", "accession")),
+    )
+    instruments: dict[str, CompiledInstrument] = {}
+    for i, ins in enumerate(treaty.instruments):
+        path: tuple[str | int, ...] = ("instruments", i)
+        if ins.id in instruments:
+            raise FoedusError(f"instrument id {ins.id!r} is used twice", where=locate((*path, "id")),
+                              expected="unique instrument ids")
+        ch = ins.changes
+        changes: dict[str, Any] = {}
+        for key in ("term", "extension"):
+            value = getattr(ch, key)
+            if value is not None:
+                changes[key] = None if value == "none" else Duration.parse(value)
+        for key in ("term_from", "extensions_limit", "after_term", "ends_on", "minimum_parties"):
+            if getattr(ch, key) is not None:
+                changes[key] = getattr(ch, key)
+        if ch.notice is not None:
+            changes["notice"] = None if ch.notice == "none" else notice_rule(ch.notice, (*path, "changes", "notice"))
+        if ch.withdrawal is not None:
+            changes["withdrawal"] = (None if ch.withdrawal == "none"
+                                     else withdrawal_rule(ch.withdrawal, (*path, "changes", "withdrawal")))
+        if ch.accession is not None:
+            changes["accession"] = accession(ch.accession, (*path, "changes", "accession"))
+        for key in ("parties_added", "parties_removed"):
+            for j, pid in enumerate(getattr(ch, key)):
+                if pid not in party_ids:
+                    raise FoedusError(f"instrument {ins.id!r} names unknown party {pid!r}",
+                                      where=locate((*path, "changes", key, j)),
+                                      expected="a party id of this model (one of " + ", ".join(party_ids) + ")")
+        instruments[ins.id] = CompiledInstrument(
+            instrument=ins, consent=ins.consent if ins.consent is not None else lc.amendment_consent,
+            changes=changes, parties_added=tuple(ch.parties_added), parties_removed=tuple(ch.parties_removed))
+    for j, tid in enumerate(lc.supersedes):
+        if tid == treaty.id:
+            raise FoedusError("a treaty cannot supersede itself", where=locate(("lifecycle", "supersedes", j)),
+                              expected="the id of an earlier treaty")
+    later = None if lc.later_parties == "on_deposit" else Duration.parse(lc.later_parties)
+    lifecycle = CompiledLifecycle(
+        entry_into_force=choice(lc.entry_into_force, ("lifecycle", "entry_into_force"),
+                                ("ratification_by_all", "exchange_of_instruments", "signature", "fixed_date",
+                                 "deposit")),
+        entry_into_force_on=lc.entry_into_force_on,
+        term=base.term,
+        term_from=str(base.term_from),
+        in_force_on_expiry_date=lc.in_force_on_expiry_date,
+        extension=base.extension,
+        extensions_limit=base.extensions_limit,
+        notice_period=base.notice.period if base.notice else None,
+        notice_inclusive=base.notice.inclusive if base.notice else True,
+        late_notice=base.notice.late if base.notice else "lapses",
         ended_on=lc.ended_on,
         rounding=lc.date_rounding,
         article=lc.article,
-        notice_article=(notice.article or lc.article) if notice else lc.article,
+        notice_article=(base.notice.article or lc.article) if base.notice else lc.article,
         after_term=lc.after_term,
+        base=base,
+        instruments_required=lc.instruments_required,
+        delay=duration(lc.delay, ("lifecycle", "delay")),
+        later_parties=later,
+        depositary=lc.depositary,
+        amendment_consent=lc.amendment_consent,
+        on_leaving=lc.on_leaving,
+        supersedes=tuple(lc.supersedes),
+        instruments=instruments,
     )
-    for key, allowed in (("entry_into_force", ("ratification_by_all", "exchange_of_instruments", "signature",
-                                              "fixed_date")),
-                         ("term_from", ("entry_into_force", "signature")),
-                         ("late_notice", ("next_term", "lapses"))):
-        if getattr(lifecycle, key) not in allowed:
-            raise FoedusError(f"the reading gives {key} the value {getattr(lifecycle, key)!r}",
-                              where=locate(("lifecycle",)), expected="one of " + ", ".join(allowed))
+    if lifecycle.entry_into_force == "fixed_date" and lc.entry_into_force_on is None:
+        raise FoedusError("entry_into_force: fixed_date needs entry_into_force_on", where=locate(("lifecycle",)),
+                          expected="lifecycle.entry_into_force_on: YYYY-MM-DD")
+    if lifecycle.entry_into_force == "deposit" and lc.instruments_required is None:
+        raise FoedusError("entry_into_force: deposit needs instruments_required", where=locate(("lifecycle",)),
+                          expected="lifecycle.instruments_required: a number, majority or two_thirds")
 
-    party_ids = tuple(p.id for p in treaty.parties)
+
     for i, s in enumerate(treaty.signatories):
         if s.party not in party_ids:
             raise FoedusError(f"signatory {s.name!r} signs for unknown party {s.party!r}",
                               where=locate(("signatories", i, "party")), expected="one of " + ", ".join(party_ids))
     articles = {a.id for a in treaty.articles}
-    points = {p.id: set(p.options) for p in treaty.readings}
+    points = {p.id: set(p.options) for p in reading_points(treaty)}
     cc = ConditionCompiler(treaty.id, party_ids, registry, points, Location(file))
     norms = []
     seen: dict[str, int] = {}
@@ -192,6 +361,13 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
         if articles and norm.article and norm.article not in articles:
             raise FoedusError(f"norm {norm.id!r} names article {norm.article!r}, which the text does not have",
                               where=locate(("norms", i, "article")), expected="one of " + ", ".join(sorted(articles)))
+        for key, refs in (("introduced_by", [norm.introduced_by] if norm.introduced_by else []),
+                          ("ended_by", norm.ended_by)):
+            for ref in refs:
+                if ref not in instruments:
+                    raise FoedusError(f"norm {norm.id!r} names instrument {ref!r}, which the model does not declare",
+                                      where=locate(("norms", i, key)),
+                                      expected="the id of an instrument under `instruments:`")
         norms.append(_compile_norm(norm, i, cc, locate, duration, party_ids, chosen.as_dict()))
     return CompiledTreaty(treaty=treaty, reading=chosen, lifecycle=lifecycle, norms=tuple(norms),
                           registry=registry, file=file, smap=smap)
@@ -199,13 +375,23 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
 
 def _check_named_readings(treaty: Treaty, smap: SourceMap | None, file: str) -> None:
     """Every named reading must choose declared options, whichever reading is compiled."""
-    options = {p.id: list(p.options) for p in treaty.readings}
+    general = {p.id: p for p in general_points()}
+    for point, option in treaty.general_law.items():
+        where = smap.locate(("general_law", point)) if smap else Location(file)
+        if point not in general:
+            raise FoedusError(f"general_law names an unknown reading point {point!r}", where=where,
+                              expected="one of " + ", ".join(general))
+        if option not in general[point].options:
+            raise FoedusError(f"general_law: {option!r} is not an option of {point!r}", where=where,
+                              expected="one of " + ", ".join(general[point].options))
+    own = {p.id: list(p.options) for p in treaty.readings}
+    options = {**{k: list(v.options) for k, v in general.items()}, **own}
     for i, named in enumerate(treaty.named_readings):
         for point, option in named.choose.items():
             where = smap.locate(("named_readings", i, "choose", point)) if smap else Location(file)
             if point not in options:
                 raise FoedusError(f"named reading {named.id!r} names an unknown reading point {point!r}",
-                                  where=where, expected="one of " + ", ".join(options) if options
+                                  where=where, expected="one of " + ", ".join(own) if own
                                   else "a point declared under `readings:`")
             if option not in options[point]:
                 raise FoedusError(f"named reading {named.id!r}: {option!r} is not an option of {point!r}",
@@ -258,7 +444,8 @@ def _compile_norm(norm: Norm, i: int, cc: ConditionCompiler, locate: Any, durati
         for on in trigger_types(norm):
             if on not in vocab:
                 raise FoedusError(f"norm {norm.id!r} is triggered by unknown event type {on!r}",
-                                  where=locate((*base, "trigger", "on")), expected="one of " + ", ".join(sorted(vocab)))
+                                  where=locate((*base, "trigger", "on")),
+                                  expected=expected_one_of(on, list(vocab), "an event type"))
         for name, expr in norm.trigger.bind.items():
             bind.append((name, cc.compile(expr, set(), locate((*base, "trigger", "bind", name)))))
             names.add(name)
@@ -282,7 +469,8 @@ def _compile_norm(norm: Norm, i: int, cc: ConditionCompiler, locate: Any, durati
         for j, p in enumerate(items):
             if p.on not in vocab:
                 raise FoedusError(f"unknown event type {p.on!r} in {key} of norm {norm.id!r}",
-                                  where=locate((*base, key, j, "on")), expected="one of " + ", ".join(sorted(vocab)))
+                                  where=locate((*base, key, j, "on")),
+                                  expected=expected_one_of(p.on, list(vocab), "an event type"))
             when = _condition(cc, p.when, names, locate((*base, key, j, "when"))) if p.when else None
             out.append(CompiledPattern(on=p.on, when=when, says=p.says))
         return tuple(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from foedus.errors import FoedusError, Location
+from foedus.model.general_law import reading_points
 from foedus.model.treaty import Treaty
 
 
@@ -22,7 +23,7 @@ class Reading:
 
 def reading_names(treaty: Treaty) -> list[str]:
     names = ["default"] + [r.id for r in treaty.named_readings]
-    names += [f"{p.id}={o}" for p in treaty.readings for o in p.options]
+    names += [f"{p.id}={o}" for p in reading_points(treaty) for o in p.options]
     return names
 
 
@@ -31,8 +32,9 @@ def choose_reading(treaty: Treaty, requested: list[str] | str | None = None, fil
     if isinstance(requested, str):
         requested = [requested]
     requested = [r for r in (requested or []) if r and r != "default"]
-    choices = {p.id: p.default for p in treaty.readings}
-    points = {p.id: p for p in treaty.readings}
+    all_points = reading_points(treaty)
+    choices = {p.id: p.default for p in all_points}
+    points = {p.id: p for p in all_points}
     named = {r.id: r for r in treaty.named_readings}
     where = Location(file or treaty.id)
     for word in requested:
@@ -45,10 +47,12 @@ def choose_reading(treaty: Treaty, requested: list[str] | str | None = None, fil
             _check(points, point, option, where, "the requested reading")
             choices[point] = option
         else:
+            named_ids = ", ".join(["default", *named])
             raise FoedusError(f"unknown reading {word!r} for {treaty.id}", where=where,
-                              expected="one of " + ", ".join(reading_names(treaty)))
+                              expected=f"a named reading ({named_ids}) or POINT=OPTION; `foedus readings "
+                              f"{treaty.id}` lists them")
     name = "+".join(requested) if requested else "default"
-    return Reading(name=name, choices=tuple((p.id, choices[p.id]) for p in treaty.readings))
+    return Reading(name=name, choices=tuple((p.id, choices[p.id]) for p in all_points))
 
 
 def _check(points: dict, point: str, option: str, where: Location, what: str) -> None:

@@ -51,16 +51,67 @@ TREATY = StateMachine(
     final=("expired", "terminated"),
     transitions=(
         T("not signed", "signature", "signed", "the plenipotentiaries sign the text"),
-        T("signed", "ratification", "ratified in part", "one party ratifies; others have not yet"),
-        T("ratified in part", "ratification", "ratified in part", "another party ratifies"),
+        T("signed", "ratification", "ratified in part", "a first instrument of ratification or accession takes "
+          "effect; the treaty awaits its rule of entry into force"),
+        T("not signed", "entry into force", "in force", "in force on a recorded date, with no signature on record"),
         T("signed", "entry into force", "in force", "the rule of entry into force is met"),
-        T("ratified in part", "entry into force", "in force", "the last ratification brings it into force"),
+        T("ratified in part", "entry into force", "in force", "the rule of entry into force is met"),
         T("in force", "tacit extension", "in force (extended)", "no timely notice: the term is extended"),
         T("in force (extended)", "tacit extension", "in force (extended)", "extended again"),
         T("in force", "term ends", "expired", "the term ends (a timely notice stopped extension, or none is provided)"),
         T("in force (extended)", "term ends", "expired", "the extended term ends"),
-        T("in force", "termination", "terminated", "terminated by withdrawal, agreement or a recorded end"),
-        T("in force (extended)", "termination", "terminated", "terminated by withdrawal, agreement or a recorded end"),
+        T("in force", "termination", "terminated", "terminated before its term: by agreement, withdrawal, "
+          "abrogation, supersession, the loss of parties or a recorded end"),
+        T("in force (extended)", "termination", "terminated", "terminated before its term"),
+        T("in force", "suspension", "suspended", "all the parties suspend the operation of the treaty"),
+        T("in force (extended)", "suspension", "suspended", "all the parties suspend the operation of the treaty"),
+        T("suspended", "resumption", "in force", "the parties resume the treaty's operation"),
+        T("suspended", "term ends", "expired", "the term ends while the treaty is suspended"),
+        T("suspended", "termination", "terminated", "terminated while suspended"),
+    ),
+)
+
+PARTY = StateMachine(
+    name="party",
+    initial="not a party",
+    final=("withdrawn", "no longer bound", "ceased to exist", "succeeded"),
+    transitions=(
+        T("not a party", "signature", "signatory", "the state signs the treaty"),
+        T("signatory", "ratification", "consented", "its instrument of ratification takes effect (deposited or "
+          "exchanged)"),
+        T("not a party", "ratification", "consented", "its instrument takes effect; it signed no text on record"),
+        T("not a party", "accession", "consented", "its instrument of accession takes effect"),
+        T("signatory", "accession", "consented", "its instrument of accession takes effect"),
+        T("signatory", "entry into force", "bound", "the treaty enters into force for it (on signature, on the "
+          "exchange of instruments, or on a recorded date)"),
+        T("consented", "entry into force", "bound", "the treaty enters into force for it"),
+        T("not a party", "entry into force", "bound", "the treaty is in force for it from a recorded date"),
+        T("not a party", "admission", "bound", "an instrument in force makes it a party"),
+        T("signatory", "admission", "bound", "an instrument in force makes it a party"),
+        T("consented", "admission", "bound", "an instrument in force makes it a party"),
+        T("not a party", "succession", "bound", "it continues the participation of a state it succeeds"),
+        T("bound", "notice", "notice given", "it gives notice of denunciation or withdrawal"),
+        T("notice given", "notice lapses", "bound", "its notice no longer has effect (an instrument it consented "
+          "to replaced the term)"),
+        T("bound", "leaving", "withdrawn", "it ceases to be bound: its withdrawal takes effect, an instrument "
+          "removes it, or its abrogation is effective"),
+        T("notice given", "leaving", "withdrawn", "its notice takes effect: it ceases to be bound"),
+        T("suspended", "leaving", "withdrawn", "it ceases to be bound"),
+        T("bound", "suspension", "suspended", "its participation is suspended"),
+        T("notice given", "suspension", "suspended", "its participation is suspended"),
+        T("suspended", "resumption", "bound", "its participation resumes"),
+        T("bound", "treaty ends", "no longer bound", "the treaty ends"),
+        T("notice given", "treaty ends", "no longer bound", "the treaty ends"),
+        T("suspended", "treaty ends", "no longer bound", "the treaty ends"),
+        T("not a party", "extinction", "ceased to exist", "the state ceases to exist"),
+        T("signatory", "extinction", "ceased to exist", "the state ceases to exist"),
+        T("consented", "extinction", "ceased to exist", "the state ceases to exist"),
+        T("bound", "extinction", "ceased to exist", "the state ceases to exist"),
+        T("notice given", "extinction", "ceased to exist", "the state ceases to exist"),
+        T("suspended", "extinction", "ceased to exist", "the state ceases to exist"),
+        T("bound", "succeeded", "succeeded", "a successor state continues its participation"),
+        T("notice given", "succeeded", "succeeded", "a successor state continues its participation"),
+        T("suspended", "succeeded", "succeeded", "a successor state continues its participation"),
     ),
 )
 
@@ -76,7 +127,14 @@ OBLIGATION = StateMachine(
           "the deadline passed; the record is not complete enough to say whether the duty was honoured"),
         T("active", "discharging act", "discharged", "an act or settlement that ends the duty"),
         T("active", "treaty ends", "discharged", "the treaty ended while the duty was still open"),
-        T("active", "term of duty ends", "expired", "a standing duty ends with the treaty, never breached"),
+        T("active", "party leaves", "discharged", "its bearer or counterparty ceased to be bound while it was open"),
+        T("active", "term of duty ends", "expired", "a standing duty ends with the treaty (or the bearer's "
+          "participation, or an instrument that ends it), never breached"),
+        T("active", "suspension", "suspended", "the bearer's participation (or the treaty) is suspended"),
+        T("suspended", "resumption", "active", "the bearer's participation resumes"),
+        T("suspended", "treaty ends", "discharged", "the treaty ended while the duty was suspended"),
+        T("suspended", "party leaves", "discharged", "its bearer ceased to be bound while the duty was suspended"),
+        T("suspended", "term of duty ends", "expired", "a standing duty ends while suspended, never breached"),
         T("violated", "breaching act", "violated", "a further breach of a standing duty"),
         T("violated", "treaty ends", "violated", "a breach stays a breach after the treaty ends"),
     ),
@@ -89,7 +147,11 @@ PROHIBITION = StateMachine(
     transitions=(
         T("active", "breaching act", "violated", "an act the norm forbids"),
         T("violated", "breaching act", "violated", "a further forbidden act"),
-        T("active", "term of duty ends", "expired", "the prohibition ends with the treaty, never breached"),
+        T("active", "term of duty ends", "expired", "the prohibition ends with the treaty (or the bearer's "
+          "participation), never breached"),
+        T("active", "suspension", "suspended", "the bearer's participation (or the treaty) is suspended"),
+        T("suspended", "resumption", "active", "the bearer's participation resumes"),
+        T("suspended", "term of duty ends", "expired", "the prohibition ends while suspended"),
         T("violated", "treaty ends", "violated", "a breach stays a breach after the treaty ends"),
     ),
 )
@@ -98,7 +160,13 @@ PERMISSION = StateMachine(
     name="permission",
     initial="active",
     final=("expired",),
-    transitions=(T("active", "term of duty ends", "expired", "the permission ends with the treaty"),),
+    transitions=(
+        T("active", "term of duty ends", "expired", "the permission ends with the treaty (or the holder's "
+          "participation)"),
+        T("active", "suspension", "suspended", "the holder's participation (or the treaty) is suspended"),
+        T("suspended", "resumption", "active", "the holder's participation resumes"),
+        T("suspended", "term of duty ends", "expired", "the permission ends while suspended"),
+    ),
 )
 
 POWER = StateMachine(
@@ -107,10 +175,14 @@ POWER = StateMachine(
     final=("exercised", "expired"),
     transitions=(
         T("held", "valid exercise", "exercised", "the holder exercises the power validly"),
-        T("held", "term of duty ends", "expired", "the treaty ended; the power was not exercised"),
+        T("held", "term of duty ends", "expired", "the treaty ended (or the holder left); the power was not "
+          "exercised"),
+        T("held", "suspension", "suspended", "the holder's participation (or the treaty) is suspended"),
+        T("suspended", "resumption", "held", "the holder's participation resumes"),
+        T("suspended", "term of duty ends", "expired", "the power ends while suspended"),
         T("exercised", "treaty ends", "exercised", "the exercise stands"),
     ),
 )
 
 BY_KIND = {"obligation": OBLIGATION, "prohibition": PROHIBITION, "permission": PERMISSION, "power": POWER}
-ALL = (TREATY, OBLIGATION, PROHIBITION, PERMISSION, POWER)
+ALL = (TREATY, PARTY, OBLIGATION, PROHIBITION, PERMISSION, POWER)

@@ -1,19 +1,27 @@
-"""Norm instances as of a date: standing duties from entry into force, triggered duties from the
-events that trigger them, each moved along its declared state machine by acts and by time."""
+"""Norm instances as evaluation proceeds: standing duties from the day a party is bound, triggered
+duties from the events that trigger them, each moved along its declared state machine by acts and by
+time. A norm binds a party only while the treaty binds it."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from foedus.compile.compiler import CompiledNorm, CompiledPattern, CompiledTreaty
 from foedus.compile.conditions import Context, Facts
 from foedus.dates import AmbiguousDate, add
 from foedus.errors import FoedusError, Location
 from foedus.evaluate import machines
-from foedus.evaluate.results import Change, Finding, LifecycleResult, NormInstance, TriggerCheck
+from foedus.evaluate.results import Change, Finding, NormInstance, TriggerCheck
 from foedus.model.events import Event, vocabulary
 
+if TYPE_CHECKING:
+    from foedus.evaluate.ledger import Ledger
+
 _OPEN = ("active", "held")
+_LIVE = ("active", "held", "suspended")
+# Powers exercised by the acts the lifecycle judges: one rule for both, so they never disagree.
+_POWER_ACTS = {"notice": "notice_of_denunciation", "withdrawal": "withdrawal"}
 
 
 class _Instance:
@@ -36,45 +44,97 @@ class _Instance:
             self.record.ended_on = on
 
 
-def _others(parties: tuple[str, ...], who: str) -> list[str]:
-    return [p for p in parties if p != who]
+class NormBook:
+    """Every norm instance of one evaluation, and the trigger checks."""
 
+    def __init__(self, ct: CompiledTreaty, led: Ledger, facts: Facts):
+        self.ct = ct
+        self.led = led
+        self.facts = facts
+        self.reading = ct.reading.as_dict()
+        self.norms = [n for n in ct.norms if n.exists]
+        self.triggered = [n for n in self.norms if n.trigger_on]
+        self.instances: list[_Instance] = []
+        self.taken: set[str] = set()
+        self.checks: list[TriggerCheck] = []
+        self.over = False
+        self.in_force_today = False
+        self.parties_today: tuple[str, ...] = ()
+        self.vocab = vocabulary()
+        # The event types each norm weighs, so that other events skip it without building a context.
+        self.weighed = {n.id: {p.on for p in (*n.fulfilled_by, *n.violated_by, *n.honoured_by, *n.discharged_by)}
+                        | self._power_acts(n) for n in self.norms}
 
-def evaluate_norms(ct: CompiledTreaty, events: tuple[Event, ...], lifecycle: LifecycleResult, facts: Facts,
-                   as_of: date) -> tuple[list[NormInstance], list[TriggerCheck]]:
-    parties = ct.parties
-    reading = ct.reading.as_dict()
-    instances: list[_Instance] = []
-    checks: list[TriggerCheck] = []
-    eif, ends = lifecycle.entry_into_force, lifecycle.ends_on
-    norms = [n for n in ct.norms if n.exists]
+    # --- which norms are in effect --------------------------------------------------------------------
 
-    def ctx(on: date, event: Event | None, inst: _Instance | None = None,
+    @staticmethod
+    def _power_acts(n: CompiledNorm) -> set[str]:
+        if n.norm.kind == "power" and not n.fulfilled_by and n.norm.category in _POWER_ACTS:
+            return {_POWER_ACTS[n.norm.category]}
+        return set()
+
+    def _in_effect(self, cnorm: CompiledNorm) -> bool:
+        """Introduced by an instrument not (yet) in force, or ended by one that is: not in effect."""
+        norm = cnorm.norm
+        in_force = self.led.instruments_in_force
+        if norm.introduced_by and norm.introduced_by not in in_force:
+            return False
+        return not any(ref in in_force for ref in norm.ended_by)
+
+    # --- contexts and names ---------------------------------------------------------------------------
+
+    def ctx(self, on: date, event: Event | None, inst: _Instance | None = None,
             bindings: dict[str, object] | None = None) -> Context:
         b = dict(bindings or {})
         if inst is not None:
             b.update(inst.record.bindings)
-            b["bearer"], b["counterparty"] = inst.record.bearer, inst.record.counterparty
-        return Context(date=on, facts=facts, parties=parties, reading=reading, event=event,
-                       trigger=inst.trigger if inst else None, bindings=b)
+            b["bearer"] = inst.record.bearer
+            b["counterparty"] = self._counterparty_value(inst)
+        return Context(date=on, facts=self.facts, parties=self.parties_today or tuple(self.led.bound()),
+                       reading=self.reading, event=event, trigger=inst.trigger if inst else None, bindings=b)
 
-    def new(cnorm: CompiledNorm, bearer: str, counterparty: str, on: date, trigger: Event | None,
-            bindings: dict[str, str]) -> _Instance:
+    def _counterparty_value(self, inst: _Instance) -> object:
+        spec = inst.cnorm.counterparty
+        if spec in ("the other parties", "each party", "all parties") and inst.trigger is None:
+            others = [p for p in (self.parties_today or tuple(self.led.bound())) if p != inst.record.bearer]
+            return others[0] if len(others) == 1 else others
+        names = [n.strip() for n in inst.record.counterparty.split(",") if n.strip()]
+        return names[0] if len(names) == 1 else names
+
+    def resolve(self, value: str, expr: object, c: Context, bearer: str | None = None) -> list[str] | None:
+        parties = list(c.parties)
+        if value in ("each party", "all parties"):
+            return parties
+        if value in ("the other party", "the other parties"):
+            if bearer is None:
+                return None
+            return [p for p in parties if p != bearer]
+        if value in self.led.parties:
+            return [value]
+        result = expr(c) if callable(expr) else None
+        if result is None:
+            return None
+        return list(result) if isinstance(result, list) else [str(result)]
+
+    # --- instances ------------------------------------------------------------------------------------
+
+    def new(self, cnorm: CompiledNorm, bearer: str, counterparty: str, on: date, trigger: Event | None,
+            bindings: dict[str, str], because: str | None = None) -> _Instance:
         norm = cnorm.norm
         suffix = f"/{trigger.date.isoformat()}" if trigger else ""
         iid = f"{norm.id}/{bearer}{suffix}"
-        taken = {i.record.id for i in instances}
         n = 2
-        while iid in taken:
+        while iid in self.taken:
             iid, n = f"{norm.id}/{bearer}{suffix}#{n}", n + 1
+        self.taken.add(iid)
         deadline = None
         if cnorm.deadline is not None and trigger is not None:
             try:
-                last = add(trigger.date, cnorm.deadline, ct.lifecycle.rounding)
+                last = add(trigger.date, cnorm.deadline, self.ct.lifecycle.rounding)
             except AmbiguousDate as exc:
-                i = next(j for j, other in enumerate(ct.treaty.norms) if other.id == norm.id)
-                where = ct.smap.locate(("norms", i, "deadline")) if ct.smap else Location(ct.file)
-                raise FoedusError(f"{ct.id}: the deadline of {iid}: {exc}", where=where,
+                i = next(j for j, other in enumerate(self.ct.treaty.norms) if other.id == norm.id)
+                where = self.ct.smap.locate(("norms", i, "deadline")) if self.ct.smap else Location(self.ct.file)
+                raise FoedusError(f"{self.ct.id}: the deadline of {iid}: {exc}", where=where,
                                   expected="lifecycle.date_rounding: up or down") from None
             deadline = last if cnorm.deadline_inclusive else last - timedelta(days=1)
             deadline = max(deadline, trigger.date)
@@ -83,88 +143,164 @@ def evaluate_norms(ct: CompiledTreaty, events: tuple[Event, ...], lifecycle: Lif
             category=norm.category, summary=norm.summary, bearer=bearer, counterparty=counterparty,
             state=machines.BY_KIND[norm.kind].initial, created_on=on,
             trigger_event=trigger.id if trigger else None, deadline=deadline, bindings=bindings)
-        because = (f"triggered by {trigger.type} ({trigger.id})" if trigger
-                   else "in effect from the treaty's entry into force")
+        if because is None:
+            because = (f"triggered by {trigger.type} ({trigger.id})" if trigger
+                       else "in effect from the treaty's entry into force")
         record.history.append(Change(on, iid, "—", record.state, because, (trigger.id,) if trigger else (),
                                      norm.article))
         inst = _Instance(cnorm, record, trigger)
-        instances.append(inst)
+        self.instances.append(inst)
+        if deadline is not None:
+            self.led.schedule(deadline + timedelta(days=1), "deadline passes", inst)
         return inst
 
-    def resolve(value: str, expr: object, c: Context, bearer: str | None = None) -> list[str] | None:
-        if value == "each party" or value == "all parties":
-            return list(parties)
-        if value in ("the other party", "the other parties"):
-            if bearer is None:
-                return None
-            return _others(parties, bearer)
-        if value in parties:
-            return [value]
-        result = expr(c) if callable(expr) else None
-        if result is None:
-            return None
-        return list(result) if isinstance(result, list) else [str(result)]
-
-    # Standing norms come into effect with the treaty.
-    if eif is not None and eif <= as_of:
+    def _standing(self, norms: list[CompiledNorm], parties: list[str], on: date, because: str | None) -> None:
+        """Standing instances for the bearers among ``parties``, norm by norm in model order."""
+        bound = tuple(self.led.bound())
         for cnorm in norms:
-            if cnorm.trigger_on:
+            if cnorm.trigger_on or not self._in_effect(cnorm):
                 continue
-            c = ctx(eif, None)
-            for bearer in resolve(cnorm.bearer, cnorm.bearer_expr, c) or []:
-                counter = resolve(cnorm.counterparty, cnorm.counterparty_expr, c, bearer) or []
-                new(cnorm, bearer, ", ".join(counter), eif, None, {})
-
-    def advance(until: date) -> None:
-        """Fire every time-driven transition dated on or before ``until``, in date order."""
-        pending: list[tuple[date, int, _Instance | None]] = []
-        for inst in instances:
-            d = inst.record.deadline
-            if inst.record.state == "active" and d is not None:
-                pending.append((d + timedelta(days=1), 0, inst))
-        if ends is not None:
-            pending.append((ends, 1, None))
-        for on, _, due in sorted(pending, key=lambda p: (p[0], p[1], p[2].record.id if p[2] else "")):
-            if on > until:
-                break
-            if due is not None:
-                inst = due
-                if inst.record.state != "active" or (ends is not None and on >= ends):
+            c = Context(date=on, facts=self.facts, parties=bound, reading=self.reading)
+            for bearer in self.resolve(cnorm.bearer, cnorm.bearer_expr, c) or []:
+                if bearer not in parties:
                     continue
-                silent = inst.cnorm.norm.silence == "undetermined"
-                inst.move(on, "deadline passes, record silent" if silent else "deadline passes",
-                          f"no fulfilling act on record by {inst.record.deadline}"
-                          + (" (the record is not complete on this point)" if silent else ""))
-            else:
-                end_of_treaty(on)
+                counter = self.resolve(cnorm.counterparty, cnorm.counterparty_expr, c, bearer) or []
+                self.new(cnorm, bearer, ", ".join(counter), on, None, {}, because)
 
-    ended = False
+    def parties_bound(self, parties: list[str], on: date, because: str) -> None:
+        if self.led.eif == on:
+            self._standing(self.norms, parties, on, None)
+        else:
+            self._standing(self.norms, parties, on, f"in effect for {', '.join(parties)} from {on}: {because}")
 
-    def end_of_treaty(on: date) -> None:
-        nonlocal ended
-        if ended:
+    def instrument_in_force(self, instrument: str, on: date, title: str) -> None:
+        introduced = [n for n in self.norms if n.norm.introduced_by == instrument]
+        self._standing(introduced, self.led.bound(), on, f"in effect from {on}, under {title}")
+        for inst in self.instances:
+            if instrument in inst.cnorm.norm.ended_by and inst.record.state in _LIVE:
+                self._end_duty(inst, on, f"ended by {title} on {on}")
+
+    def _end_duty(self, inst: _Instance, on: date, because: str) -> None:
+        if inst.machine.can(inst.record.state, "term of duty ends"):
+            inst.move(on, "term of duty ends", because)
+
+    # --- parties and the treaty -----------------------------------------------------------------------
+
+    def party_leaves(self, pid: str, on: date, because: str) -> None:
+        """A party ceases to be bound while the treaty goes on: its standing duties end; an open triggered
+        duty it bears or is owed is discharged, or carried to its deadline, as the model says."""
+        for inst in self.instances:
+            rec = inst.record
+            if rec.state not in _LIVE:
+                continue
+            concerned = rec.bearer == pid or (inst.trigger is not None and pid in _names(rec.counterparty))
+            if not concerned:
+                continue
+            if inst.trigger is None:
+                if rec.bearer == pid:
+                    self._end_duty(inst, on, f"{because} on {on}")
+                continue
+            policy = inst.cnorm.norm.on_leaving or self.ct.lifecycle.on_leaving
+            if policy == "discharged" and inst.machine.can(rec.state, "party leaves"):
+                inst.move(on, "party leaves", f"{because} on {on}")
+            elif policy == "discharged":
+                self._end_duty(inst, on, f"{because} on {on}")
+
+    def party_suspended(self, pid: str, on: date, because: str, events: tuple[str, ...]) -> None:
+        for inst in self.instances:
+            if inst.record.bearer == pid and inst.record.state in _OPEN and inst.machine.can(inst.record.state,
+                                                                                            "suspension"):
+                inst.move(on, "suspension", because, events)
+
+    def party_resumed(self, pid: str, on: date, events: tuple[str, ...]) -> None:
+        for inst in self.instances:
+            if inst.record.bearer == pid and inst.record.state == "suspended":
+                inst.move(on, "resumption", "the participation of its bearer resumed", events)
+
+    def treaty_ends(self, on: date) -> None:
+        if self.over:
             return
-        ended = True
-        for inst in instances:
+        self.over = True
+        for inst in self.instances:
             state = inst.record.state
             standing = inst.trigger is None
-            if state in _OPEN:
+            if state in _LIVE:
                 when = "term of duty ends" if standing else "treaty ends"
                 if inst.machine.can(state, when):
                     inst.move(on, when, f"the treaty ended on {on}")
                 elif inst.machine.can(state, "term of duty ends"):
                     inst.move(on, "term of duty ends", f"the treaty ended on {on}")
 
-    # The event types each norm weighs, so that other events skip it without building a context.
-    weighed = {n.id: {p.on for p in (*n.fulfilled_by, *n.violated_by, *n.honoured_by, *n.discharged_by)}
-               for n in norms}
-
-    def weigh(inst: _Instance, e: Event) -> None:
-        cn = inst.cnorm
-        if e.type not in weighed[cn.id]:
+    def deadline_passes(self, inst: _Instance, on: date) -> None:
+        if inst.record.state != "active":
             return
-        rec = inst.record
-        c = ctx(e.date, e, inst)
+        silent = inst.cnorm.norm.silence == "undetermined"
+        inst.move(on, "deadline passes, record silent" if silent else "deadline passes",
+                  f"no fulfilling act on record by {inst.record.deadline}"
+                  + (" (the record is not complete on this point)" if silent else ""))
+
+    def breach_before(self, accused: list[str], before: date) -> str | None:
+        """A breach by one of ``accused`` recorded before ``before``, in words (None: none on record)."""
+        for inst in self.instances:
+            if inst.record.bearer not in accused:
+                continue
+            for f in inst.record.findings:
+                if f.verdict == "breached" and f.date < before:
+                    return f"{inst.record.bearer}: {f.says}, {f.date}"
+            for ch in inst.record.history:
+                if ch.after == "violated" and ch.date < before:
+                    return f"{inst.record.bearer}: {inst.record.summary.rstrip('.')}, violated {ch.date}"
+        return None
+
+    # --- acts -----------------------------------------------------------------------------------------
+
+    def begin_day(self, in_force: bool, parties: tuple[str, ...]) -> None:
+        self.in_force_today = in_force
+        self.parties_today = parties
+
+    def event(self, e: Event) -> None:
+        if e.treaty is not None and e.treaty != self.ct.id and self.vocab[e.type].scope == "act":
+            return
+        in_force = self.in_force_today
+        if in_force:
+            for inst in list(self.instances):
+                if inst.record.bearer in self.parties_today and inst.record.state != "suspended":
+                    self.weigh(inst, e)
+        for cnorm in self.triggered:
+            if e.type not in cnorm.trigger_on:
+                continue
+            if not in_force:
+                self.checks.append(TriggerCheck(cnorm.id, e.id, e.date, "treaty not in force", (), ()))
+                continue
+            if not self._in_effect(cnorm):
+                continue
+            base = self.ctx(e.date, e)
+            bindings = {name: f(base) for name, f in cnorm.bind}
+            c = self.ctx(e.date, e, bindings=bindings)
+            verdict = cnorm.trigger_when(c) if cnorm.trigger_when else True
+            if verdict is not True:
+                false, unknown = cnorm.trigger_when.failing(c) if cnorm.trigger_when else ([], [])
+                self.checks.append(TriggerCheck(cnorm.id, e.id, e.date,
+                                                "not triggered" if verdict is False else "undetermined",
+                                                tuple(false), tuple(unknown)))
+                continue
+            str_bind = {k: str(v) for k, v in bindings.items() if v is not None}
+            for bearer in self.resolve(cnorm.bearer, cnorm.bearer_expr, c) or []:
+                if bearer not in self.parties_today:
+                    continue
+                counter = self.resolve(cnorm.counterparty, cnorm.counterparty_expr, c, bearer) or []
+                self.new(cnorm, bearer, ", ".join(counter), e.date, e, str_bind)
+
+    def weigh(self, inst: _Instance, e: Event) -> None:
+        cn = inst.cnorm
+        if e.type not in self.weighed[cn.id]:
+            return
+        c = self.ctx(e.date, e, inst)
+        if e.type in self._power_acts(cn):
+            if e.actor == inst.record.bearer:
+                self._apply(inst, "fulfil", e, "notice of denunciation" if cn.norm.category == "notice"
+                            else "notice of withdrawal")
+            return
         for kind, patterns in (("fulfil", cn.fulfilled_by), ("breach", cn.violated_by),
                                ("honour", cn.honoured_by), ("discharge", cn.discharged_by)):
             for p in patterns:
@@ -175,19 +311,24 @@ def evaluate_norms(ct: CompiledTreaty, events: tuple[Event, ...], lifecycle: Lif
                     continue
                 says = p.says or f"{e.type} ({e.id})"
                 if verdict is None:
-                    rec.findings.append(Finding(e.date, e.id, "undetermined",
-                                                f"{says}: cannot tell from the record whether "
-                                                + _unknown_text(p, c)))
+                    inst.record.findings.append(Finding(e.date, e.id, "undetermined",
+                                                        f"{says}: cannot tell from the record whether "
+                                                        + _unknown_text(p, c)))
                     continue
-                _apply(inst, kind, e, says)
+                self._apply(inst, kind, e, says)
 
-    def _apply(inst: _Instance, kind: str, e: Event, says: str) -> None:
+    def _apply(self, inst: _Instance, kind: str, e: Event, says: str) -> None:
         rec = inst.record
         state = rec.state
         if kind == "fulfil":
             if rec.kind == "power":
-                verdicts = [n.verdict for n in lifecycle.notices if n.event == e.id]
-                if verdicts and "timely" not in verdicts:
+                verdicts = [n for n in self.led.notices if n.event == e.id]
+                if verdicts and not any(n.verdict in ("timely", "valid") for n in verdicts):
+                    invalid = next((n for n in verdicts if n.verdict == "invalid"), None)
+                    if invalid is not None:
+                        rec.findings.append(Finding(e.date, e.id, "invalid",
+                                                    f"{says} — {invalid.effect}, without effect"))
+                        return
                     # The lifecycle gave this notice no effect (late, and it lapses): no valid exercise.
                     rec.findings.append(Finding(e.date, e.id, "late", f"{says} — given late, without effect"))
                     return
@@ -210,38 +351,12 @@ def evaluate_norms(ct: CompiledTreaty, events: tuple[Event, ...], lifecycle: Lif
             if inst.machine.can(state, "discharging act"):
                 inst.move(e.date, "discharging act", says, (e.id,))
 
-    triggered = [n for n in norms if n.trigger_on]
-    vocab = vocabulary()
-    for e in events:
-        if e.treaty is not None and e.treaty != ct.id and vocab[e.type].scope == "act":
-            continue
-        advance(e.date)
-        in_force = lifecycle.in_force_on(e.date)
-        if in_force:
-            for inst in list(instances):
-                weigh(inst, e)
-        for cnorm in triggered:
-            if e.type not in cnorm.trigger_on:
-                continue
-            if not in_force:
-                checks.append(TriggerCheck(cnorm.id, e.id, e.date, "treaty not in force", (), ()))
-                continue
-            base = ctx(e.date, e)
-            bindings = {name: f(base) for name, f in cnorm.bind}
-            c = ctx(e.date, e, bindings=bindings)
-            verdict = cnorm.trigger_when(c) if cnorm.trigger_when else True
-            if verdict is not True:
-                false, unknown = cnorm.trigger_when.failing(c) if cnorm.trigger_when else ([], [])
-                checks.append(TriggerCheck(cnorm.id, e.id, e.date,
-                                           "not triggered" if verdict is False else "undetermined",
-                                           tuple(false), tuple(unknown)))
-                continue
-            str_bind = {k: str(v) for k, v in bindings.items() if v is not None}
-            for bearer in resolve(cnorm.bearer, cnorm.bearer_expr, c) or []:
-                counter = resolve(cnorm.counterparty, cnorm.counterparty_expr, c, bearer) or []
-                new(cnorm, bearer, ", ".join(counter), e.date, e, str_bind)
-    advance(as_of)
-    return [i.record for i in instances], checks
+    def records(self) -> list[NormInstance]:
+        return [i.record for i in self.instances]
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
 
 
 def _match(p: CompiledPattern, c: Context) -> bool | None:

@@ -28,13 +28,55 @@ class Term:
 
 
 @dataclass(frozen=True)
+class TermInfo:
+    """What a term owes to the rules: the instrument that set it, when it became certain, the window."""
+
+    number: int
+    set_by: str | None  # an instrument id; None: the treaty's own clause
+    fixed_since: date | None  # an extension: the day it became certain (the notice deadline passed)
+    notice_opens: date | None  # the first day a notice may be given (a window that opens)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of the lifecycle: the values in force from ``start``, set by ``instrument`` (None: the
+    treaty itself)."""
+
+    start: date
+    instrument: str | None
+    title: str
+    changes: tuple[str, ...]  # what it changed, in words
+
+
+@dataclass
+class PartyResult:
+    """One party's own life under the treaty."""
+
+    party: str
+    name: str
+    state: str
+    signed_on: date | None = None
+    consented_on: date | None = None  # ratification or accession took effect
+    bound_from: date | None = None  # the latest time it became bound
+    bound_until: date | None = None  # first day no longer bound (certain as of the date), else None
+    reason: str = ""
+    intervals: list[tuple[date, date | None]] = field(default_factory=list)
+    history: list[Change] = field(default_factory=list)
+
+    def bound_on(self, d: date) -> bool:
+        return any(start <= d and (end is None or d < end) for start, end in self.intervals)
+
+
+@dataclass(frozen=True)
 class Notice:
     event: str
     date: date
     party: str
-    verdict: str  # "timely" | "late" | "invalid"
+    verdict: str  # "timely" | "late" | "invalid" | "valid" (a withdrawal notice)
     effect: str
     term: int | None
+    kind: str = "denunciation"  # denunciation (at the end of a term) | withdrawal
+    assumed: tuple[str, ...] = ()  # what the record does not say and the rule presumed
 
 
 @dataclass(frozen=True)
@@ -66,11 +108,23 @@ class LifecycleResult:
     notice_deadline: date | None
     notice_inclusive: bool
     expires_on: date | None  # the current term's expiry, or the certain end
+    parties: list[PartyResult] = field(default_factory=list)
+    versions: list[Version] = field(default_factory=list)
+    term_info: list[TermInfo] = field(default_factory=list)
+    extension_fixed_since: date | None = None  # the next extension is certain since this day
+    entry_pending: str | None = None  # what the rule of entry into force still waits for
+    record_silent: bool = False  # the timeline records no act under this treaty at all
+    end_kind: str | None = None  # how it ended: expiry, withdrawal, agreement, abrogation, …
+    ended_outside_clauses: bool = False  # ended by an act the treaty's clauses do not provide for
+    upcoming: tuple[date, ...] = ()  # days after the as-of date on which time alone changes something
 
     def in_force_on(self, d: date) -> bool:
         if self.entry_into_force is None or d < self.entry_into_force:
             return False
         return self.ends_on is None or d < self.ends_on
+
+    def party(self, pid: str) -> PartyResult | None:
+        return next((p for p in self.parties if p.party == pid), None)
 
 
 @dataclass(frozen=True)

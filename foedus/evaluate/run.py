@@ -9,10 +9,9 @@ from datetime import date
 from foedus.compile.compiler import CompiledTreaty
 from foedus.compile.conditions import Facts
 from foedus.errors import FoedusError, Location
-from foedus.evaluate.lifecycle import evaluate_lifecycle
-from foedus.evaluate.norms import evaluate_norms
+from foedus.evaluate import engine
 from foedus.evaluate.relations import TimelineFacts
-from foedus.evaluate.results import Outcome
+from foedus.evaluate.results import InvalidAct, LifecycleResult, Outcome
 from foedus.model.events import Event, Timeline, vocabulary
 
 _STATE_ATTRIBUTES = ("directed_against", "claimed_directed_against", "claimed_by")
@@ -73,10 +72,18 @@ def evaluate(ct: CompiledTreaty, timeline: Timeline, as_of: date, facts: Facts |
     events = timeline.up_to(as_of)
     if facts is None:
         facts = TimelineFacts.from_events(events)
-    lifecycle, invalid = evaluate_lifecycle(ct, events, as_of)
-    instances, checks = evaluate_norms(ct, events, lifecycle, facts, as_of)
+    led, book = engine.run(ct, events, as_of, facts)
     return Outcome(
         treaty=ct.id, title=ct.treaty.short_title or ct.treaty.title, reading=ct.reading.name,
-        choices=ct.reading.as_dict(), as_of=as_of, lifecycle=lifecycle, instances=instances,
-        trigger_checks=checks, invalid_acts=invalid, events_used=len(events), timeline=timeline.id,
+        choices=ct.reading.as_dict(), as_of=as_of, lifecycle=led.result(), instances=book.records(),
+        trigger_checks=book.checks, invalid_acts=list(led.invalid), events_used=len(events), timeline=timeline.id,
     )
+
+
+def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: date,
+                       facts: Facts | None = None) -> tuple[LifecycleResult, list[InvalidAct]]:
+    """The treaty's own life as of ``as_of`` (its norms are evaluated too, on the timeline's facts, because
+    a termination for breach turns on them)."""
+    mine = tuple(e for e in events if e.date <= as_of)
+    led, _ = engine.run(ct, mine, as_of, facts or TimelineFacts.from_events(mine))
+    return led.result(), list(led.invalid)

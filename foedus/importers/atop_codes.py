@@ -53,8 +53,7 @@ from foedus.compile.compiler import CompiledNorm, CompiledTreaty, compile_treaty
 from foedus.compile.states import StateRegistry
 from foedus.dates import Duration
 from foedus.errors import FoedusError
-from foedus.evaluate.lifecycle import evaluate_lifecycle
-from foedus.evaluate.run import bind_timeline
+from foedus.evaluate.run import bind_timeline, evaluate_lifecycle
 from foedus.importers.atop_csv import AtopAlliance
 from foedus.importers.cow_states import StateSystem
 from foedus.model.events import Timeline

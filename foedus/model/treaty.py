@@ -9,9 +9,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from foedus.dates import Duration, Rounding
+
+
+def _calendar_date(value: Any) -> Any:
+    # pydantic would read a number as a Unix timestamp: a treaty's date is written as a date.
+    if isinstance(value, bool | int | float):
+        raise ValueError("a date is written YYYY-MM-DD, not as a number")
+    return value
+
+
+StrictDate = Annotated[date, BeforeValidator(_calendar_date)]
 
 
 class Strict(BaseModel):
@@ -34,8 +44,9 @@ class Party(Strict):
     cow: int | None = Field(None, description="Correlates of War state code")
     iso3: str | None = Field(None, description="ISO 3166-1 alpha-3, where one exists")
     iso3_note: str | None = None
-    joined: date | None = Field(None, description="for a party that acceded later")
-    left: date | None = Field(None, description="for a party that left before the treaty ended")
+    original: bool = Field(True, description="false for a state that becomes a party later (accession, a protocol)")
+    joined: StrictDate | None = Field(None, description="recorded: bound from this date (imported models)")
+    left: StrictDate | None = Field(None, description="recorded: no longer bound from this date (first day out)")
 
 
 class Signatory(Strict):
@@ -45,7 +56,7 @@ class Signatory(Strict):
 
 
 class Signed(Strict):
-    date: date
+    date: StrictDate
     place: str
 
 
@@ -89,39 +100,86 @@ class NamedReading(Strict):
     choose: dict[str, str]
 
 
-EntryRule = Literal["ratification_by_all", "exchange_of_instruments", "signature", "fixed_date"]
+EntryRule = Literal["ratification_by_all", "exchange_of_instruments", "signature", "fixed_date", "deposit"]
+Consent = Literal["all", "majority", "two_thirds"] | int
 
 
-class Notice(Strict):
+class NoticeForm(Strict):
+    """How a notice must be given, as the clause says; what the record does not say is presumed regular
+    (and the explanation says so)."""
+
+    form: Literal["written", "any"] = Field("any", description="'written' when the text says 'in writing'")
+    to: str | None = Field(None, description="the addressee the text names: 'depositary', 'the other parties', "
+                           "or a party id (None: not stated)")
+    counts: Literal["sent", "received"] = Field(
+        "sent", description="which date counts: the day the notice is given (sent) or received by its addressee")
+
+
+class Notice(NoticeForm):
     """Notice that stops a tacit extension: at least ``period`` before the current term's expiry."""
 
     period: DurationText | ReadingRef
     last_day_included: bool = Field(description="whether a notice given exactly `period` before expiry is timely")
+    opens: DurationText | ReadingRef | None = Field(
+        None, description="a window that opens too: a notice given more than this before expiry is too early "
+        "('not earlier than two years nor later than one year before')")
     by: Literal["any_party"] = "any_party"
     late: Literal["next_term", "lapses"] | ReadingRef = Field(
         "next_term", description="what a notice given after the deadline does")
+    effect: Literal["party_leaves", "treaty_ends"] | ReadingRef = Field(
+        "party_leaves", description="a timely notice takes the party out at the end of the term (the treaty goes "
+        "on for the others if enough remain), or ends the treaty for all")
+    article: str | None = None
+
+
+class Withdrawal(NoticeForm):
+    """A party may leave the treaty by notice: it ceases to be bound ``notice`` after giving it."""
+
+    notice: DurationText | ReadingRef = Field("0 days", description="how long after the notice it takes effect")
+    opens: Literal["entry_into_force", "term"] | DurationText = Field(
+        "entry_into_force", description="from when notice may be given: from entry into force, once the "
+        "initial term has run ('term'), or a duration after entry into force")
     article: str | None = None
 
 
 class Lifecycle(Strict):
     article: str | None = None
     entry_into_force: EntryRule | ReadingRef
-    entry_into_force_on: date | None = Field(None, description="with entry_into_force: fixed_date")
+    entry_into_force_on: StrictDate | None = Field(None, description="with entry_into_force: fixed_date")
+    instruments_required: Consent | None = Field(
+        None, description="with entry_into_force: deposit — the number of instruments (or 'majority', "
+        "'two_thirds' of the signatories) whose deposit brings the treaty into force")
+    delay: DurationText | None = Field(
+        None, description="the treaty enters into force this long after its rule is met (e.g. '30 days')")
+    depositary: str | None = Field(None, description="who keeps the instruments, as the text names it")
     exchange_of_instruments_at: str | None = None
+    later_parties: Literal["on_deposit"] | DurationText = Field(
+        "on_deposit", description="a state whose instrument takes effect after the entry into force is bound on "
+        "its deposit, or this long after it")
+    accession: Literal["closed", "any_state", "invited"] | list[str] = Field(
+        "closed", description="who may accede: nobody, any state, a state invited by all the parties, or the "
+        "listed states")
+    amendment_consent: Consent = Field(
+        "all", description="whose consent an instrument changing the treaty needs: all the parties bound, a "
+        "majority, two thirds, or a number")
+    minimum_parties: int = Field(2, ge=1, description="the treaty ends when fewer parties remain bound")
+    on_leaving: Literal["discharged", "carried"] = Field(
+        "discharged", description="what becomes of an open triggered duty when its bearer or counterparty stops "
+        "being bound: it is discharged, or carried to its deadline")
+    supersedes: list[str] = Field(default_factory=list, description="treaties this one replaces: each ends when "
+                                  "this one enters into force between the same parties")
     term: DurationText | ReadingRef | None = Field(None, description="None: no fixed term")
     term_from: Literal["entry_into_force", "signature"] | ReadingRef = "entry_into_force"
     in_force_on_expiry_date: bool = Field(
         False, description="false: the expiry date is the first day the treaty is no longer in force")
     extension: DurationText | ReadingRef | None = Field(None, description="length of each tacit extension")
-    extensions_limit: int | None = Field(None, description="None: any number of extensions")
+    extensions_limit: int | ReadingRef | None = Field(None, description="None: any number of extensions")
     notice: Notice | None = None
-    withdrawal_notice: DurationText | None = Field(
-        None, description="a party may withdraw at any time with this much notice (None: no such power)")
-    ended_on: date | None = Field(None, description="a recorded end date (imported models)")
+    withdrawal: Withdrawal | None = Field(None, description="None: the treaty has no withdrawal clause")
+    ended_on: StrictDate | None = Field(None, description="a recorded end date (imported models)")
     after_term: Literal["expires", "continues"] = Field(
         "expires", description="when a term with no tacit extension runs out: the treaty expires, or it "
-        "continues in force with no fixed end; with `continues` a withdrawal takes effect only if given "
-        "once the term has run")
+        "continues in force with no fixed end")
     indefinite: bool = Field(False, description="the text says the treaty remains in force indefinitely")
     until: str | None = Field(None, description="the text keeps the treaty in force until an event or condition "
                               "(e.g. the end of a war), in plain words; its date is recorded by ended_on")
@@ -132,11 +190,48 @@ class Lifecycle(Strict):
     def _fixed_date_has_date(self) -> Lifecycle:
         if self.entry_into_force == "fixed_date" and self.entry_into_force_on is None:
             raise ValueError("entry_into_force: fixed_date needs entry_into_force_on")
+        if self.entry_into_force == "deposit" and self.instruments_required is None:
+            raise ValueError("entry_into_force: deposit needs instruments_required")
         if self.after_term == "continues" and (self.term is None or self.extension is not None):
             raise ValueError("after_term: continues needs a term and no extension")
         if self.indefinite and self.until is not None:
             raise ValueError("a treaty in force indefinitely has no `until`")
         return self
+
+
+class Changes(Strict):
+    """What an instrument changes, from its own entry into force. Each value replaces the treaty's."""
+
+    term: DurationText | None = Field(None, description="a new term")
+    term_from: Literal["entry_into_force", "signature", "instrument"] | StrictDate | None = Field(
+        None, description="from when the new term counts: the treaty's entry into force or signature, the "
+        "instrument's own entry into force, or a date")
+    extension: DurationText | Literal["none"] | None = None
+    extensions_limit: int | None = None
+    after_term: Literal["expires", "continues"] | None = None
+    notice: Notice | Literal["none"] | None = None
+    withdrawal: Withdrawal | Literal["none"] | None = None
+    ends_on: StrictDate | None = Field(None, description="the treaty ends on this date (first day out of force)")
+    minimum_parties: int | None = Field(None, ge=1)
+    accession: Literal["closed", "any_state", "invited"] | list[str] | None = None
+    parties_added: list[str] = Field(default_factory=list, description="party ids that become bound with it")
+    parties_removed: list[str] = Field(default_factory=list, description="party ids that cease to be bound")
+
+
+class Instrument(Strict):
+    """A later instrument that changes the treaty: a protocol, an exchange of notes, an amendment, a
+    prolongation agreement. Its entry into force is an `instrument_in_force` event in a timeline (its actors
+    are the states that consented), or a recorded date (``in_force_on``)."""
+
+    id: str
+    title: str
+    kind: Literal["protocol", "amendment", "exchange_of_notes", "prolongation", "agreement"] = "protocol"
+    signed: Signed | None = None
+    in_force_on: StrictDate | None = Field(None, description="a recorded entry into force (imported models)")
+    consent: Consent | None = Field(None, description="overrides the treaty's amendment_consent")
+    article: str | None = Field(None, description="the section of the file that holds its text")
+    says: str | None = Field(None, description="what it does, in one plain sentence")
+    changes: Changes = Field(default_factory=lambda: Changes())
 
 
 class ActPattern(Strict):
@@ -149,6 +244,7 @@ class ActPattern(Strict):
 
 class Trigger(Strict):
     on: str | list[str] = Field(description="event type(s) that can trigger the norm")
+    says: str | None = Field(None, description="when the norm is triggered, in one plain sentence")
     when: str | None = Field(None, description="condition; unknown leaves the trigger undetermined")
     bind: dict[str, str] = Field(default_factory=dict,
                                  description="names bound for the instance, e.g. party: event.target")
@@ -191,6 +287,10 @@ class Norm(Strict):
     crisis_specific: bool = Field(False, description="consultation: only in crises that could become militarised")
     threat: list[str] = Field(default_factory=list, description="states named as the threat")
     applies_when: str | None = Field(None, description="a condition on the reading for the norm to exist at all")
+    introduced_by: str | None = Field(None, description="an instrument that adds this norm from its entry into force")
+    ended_by: list[str] = Field(default_factory=list, description="instruments that end this norm")
+    on_leaving: Literal["discharged", "carried"] | None = Field(
+        None, description="overrides lifecycle.on_leaving for this norm")
 
 
 class Fact(Strict):
@@ -219,6 +319,12 @@ class Treaty(Strict):
     readings: list[ReadingPoint] = Field(default_factory=list)
     named_readings: list[NamedReading] = Field(default_factory=list)
     lifecycle: Lifecycle
+    instruments: list[Instrument] = Field(default_factory=list)
+    general_law: dict[str, str] = Field(
+        default_factory=dict, description="the default option of a general-law reading point for this treaty "
+        "(see `foedus readings`), e.g. unilateral-abrogation: invalid")
+    event_types: dict[str, Any] = Field(default_factory=dict, description="event types this treaty declares, "
+                                        "checked like the built-in ones")
     norms: list[Norm] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     articles: list[Article] = Field(default_factory=list)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from foedus.dates import parse_iso
-from foedus.errors import FoedusError, Location
+from foedus.errors import FoedusError, Location, expected_one_of
 from foedus.model.events import Event, State, Timeline, vocabulary
 from foedus.parse.located_yaml import SourceMap, load
 
@@ -154,7 +154,7 @@ def _make_event(*, date_text: Any, type_: Any, actors: tuple[str, ...], targets:
     vocab = vocabulary()
     if type_ not in vocab:
         raise FoedusError(f"unknown event type {type_!r}", where=locate("type"),
-                          expected="one of " + ", ".join(sorted(vocab)))
+                          expected=expected_one_of(type_, list(vocab), "an event type"))
     kind = vocab[str(type_)]
     for role, got, (lo, hi) in (("actors", actors, kind.actors), ("targets", targets, kind.targets)):
         if len(got) < lo or (hi is not None and len(got) > hi):

@@ -72,10 +72,9 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 from foedus.compile.compiler import CompiledTreaty, compile_treaty
 from foedus.compile.states import StateRegistry
 from foedus.errors import FoedusError, Location
-from foedus.evaluate.lifecycle import evaluate_lifecycle
 from foedus.evaluate.relations import CombinedFacts, TimelineFacts
 from foedus.evaluate.results import LifecycleResult, Outcome
-from foedus.evaluate.run import bind_timeline, evaluate
+from foedus.evaluate.run import bind_timeline, evaluate, evaluate_lifecycle
 from foedus.model.events import Event, State, Timeline
 from foedus.model.treaty import Norm, Party, Treaty
 from foedus.parse.located_yaml import SourceMap
