@@ -211,8 +211,9 @@ def _later_party(led: Ledger, pid: str, on: date, events: tuple[str, ...]) -> No
     the delay the clause states."""
     delay = led.lc.later_parties
     if delay is None:
-        led.bind([pid], on, "entry into force", "bound from its deposit, the treaty being in force", events,
-                 led.lc.article)
+        because = ("bound from the treaty's entry into force" if on == led.eif
+                   else "bound from its deposit, the treaty being in force")
+        led.bind([pid], on, "entry into force", because, events, led.lc.article)
     else:
         led.schedule(led.shift(on, delay), "party bound",
                      (pid, f"bound {delay} after its deposit, the treaty being in force", events))

@@ -8,7 +8,7 @@ from dataclasses import asdict, is_dataclass
 from datetime import date
 from typing import Any
 
-from foedus.evaluate.results import NormInstance, Outcome
+from foedus.evaluate.results import NormInstance, Outcome, PartyResult
 
 
 def plain(value: Any) -> Any:
@@ -64,6 +64,22 @@ def status_dict(o: Outcome) -> dict[str, Any]:
         "next_deadline": plain(next_deadline),
         "norms": [instance_dict(i) for i in o.instances],
         "invalid_acts": plain(o.invalid_acts),
+        "parties": [party_dict(p) for p in lc.parties],
+        "extension_fixed_since": plain(lc.extension_fixed_since),
+        "entry_pending": lc.entry_pending,
+        "record_silent": lc.record_silent,
+        "end_kind": lc.end_kind,
+        "ended_outside_clauses": lc.ended_outside_clauses,
+        "lifecycle_version": plain(lc.versions[-1]) if lc.versions else None,
+    }
+
+
+def party_dict(p: PartyResult) -> dict[str, Any]:
+    """One party's state: the fields scripts rely on (party, state, bound_from, bound_until, reason)."""
+    return {
+        "party": p.party, "name": p.name, "state": p.state, "bound_from": plain(p.bound_from),
+        "bound_until": plain(p.bound_until), "reason": p.reason, "signed_on": plain(p.signed_on),
+        "consented_on": plain(p.consented_on), "bound": plain([list(span) for span in p.intervals]),
     }
 
 
@@ -77,7 +93,10 @@ def run_dict(o: Outcome) -> dict[str, Any]:
             "ratifications": plain(dict(sorted(lc.ratifications.items()))),
             "exchange_of_instruments": {"date": plain(lc.exchange_on), "place": lc.exchange_at},
             "terms": plain(lc.terms),
+            "term_info": plain(lc.term_info),
             "notices": plain(lc.notices),
+            "versions": plain(lc.versions),
+            "parties": [{**party_dict(p), "history": plain(p.history)} for p in lc.parties],
         },
         "changes": plain(changes),
         "trigger_checks": plain(o.trigger_checks),
