@@ -20,15 +20,19 @@ A scenario file (YAML)::
 Each check in ``expect`` evaluates the treaty as of ``on`` and compares what it names:
 
 - ``in_force`` (true/false) and ``state`` (the treaty's state);
-- ``entry_into_force``, ``exchange_on``, ``expires_on``, ``notice_deadline``, ``ends_on``: dates, or
-  null for none;
+- ``entry_into_force``, ``exchange_on``, ``expires_on``, ``notice_deadline``, ``ends_on``,
+  ``extension_fixed_since``: dates, or null for none;
+- ``end_reason``: words the reason of the (certain) end contains, or null for no end;
+- ``term_set_by``: the instrument that set the current term, or null for the treaty's own clause;
+- ``parties``: party id → its state, or → ``{state, bound_from, bound_until}``;
 - ``norms``: instance id → its state, or → ``{state, deadline, since, ended_on, findings}``, where
   ``since`` is the date the instance entered its state and ``findings`` the verdicts on the acts
   weighed against it, in date order;
 - ``absent``: instance ids, or norm ids of which no instance may exist;
-- ``invalid_acts``: how many acts were rejected;
-- ``notices``: notice date → its verdicts, term by term (timely / late / invalid), or a list such as
-  ``[late, timely]`` for a late notice that stops the next extension;
+- ``invalid_acts``: how many acts were rejected; ``invalid``: words each of which some rejected act's
+  reason contains;
+- ``notices``: notice date → its verdicts, term by term (timely / late / invalid; valid for a notice of
+  withdrawal), or a list such as ``[late, timely]`` for a late notice that stops the next extension;
 - ``trigger_checks``: norm id → the verdict on the latest event of the norm's trigger types dated on
   or before ``on``: triggered, not triggered, undetermined, or treaty not in force.
 
@@ -62,14 +66,18 @@ from foedus.parse.timeline import build_timeline, events_from_tree, read_timelin
 
 SCENARIO_KEYS = ("scenario", "description", "treaty", "timeline", "reading", "states", "events", "expect",
                  "expect_error")
-DATE_CHECKS = ("entry_into_force", "exchange_on", "expires_on", "notice_deadline", "ends_on")
-CHECK_KEYS = ("on", "in_force", "state", *DATE_CHECKS, "norms", "absent", "invalid_acts", "notices",
-              "trigger_checks")
+DATE_CHECKS = ("entry_into_force", "exchange_on", "expires_on", "notice_deadline", "ends_on",
+               "extension_fixed_since")
+CHECK_KEYS = ("on", "in_force", "state", *DATE_CHECKS, "end_reason", "term_set_by", "parties", "norms", "absent",
+              "invalid_acts", "invalid", "notices", "trigger_checks")
 INSTANCE_KEYS = ("state", "deadline", "since", "ended_on", "findings")
-FINDING_VERDICTS = ("fulfilled", "honoured", "breached", "discharged", "exercised", "late", "undetermined")
+PARTY_KEYS = ("state", "bound_from", "bound_until")
+FINDING_VERDICTS = ("fulfilled", "honoured", "breached", "discharged", "exercised", "late", "undetermined",
+                    "invalid")
 TRIGGER_VERDICTS = ("triggered", "not triggered", "undetermined", "treaty not in force")
-NOTICE_VERDICTS = ("timely", "late", "invalid")
+NOTICE_VERDICTS = ("timely", "late", "invalid", "valid")
 TREATY_STATES = tuple(machines.TREATY.states)
+PARTY_STATES = tuple(machines.PARTY.states)
 NORM_STATES = tuple(dict.fromkeys(s for m in machines.BY_KIND.values() for s in m.states))
 # Scenario events get ids of their own, so that they never collide with a base timeline's.
 EVENT_ID_PREFIX = "S"
@@ -261,6 +269,20 @@ def _check(item: Any, i: int, smap: SourceMap) -> Check:
                 places[f"absent.{j}"] = loc(key, j) if isinstance(value, list) else loc(key)
         elif key == "norms":
             expect[key] = _norm_expectations(value, loc, a_date, one_of, places)
+        elif key == "parties":
+            expect[key] = _party_expectations(value, loc, a_date, one_of)
+        elif key in ("end_reason", "term_set_by"):
+            if value is not None and not isinstance(value, str):
+                raise FoedusError(f"`{key}` must be a text or null", where=loc(key),
+                                  expected="words the end reason contains" if key == "end_reason"
+                                  else "the id of an instrument, or null for the treaty's own clause")
+            expect[key] = value
+        elif key == "invalid":
+            items = value if isinstance(value, list) else [value]
+            if not items or not all(isinstance(v, str) and v for v in items):
+                raise FoedusError("`invalid` must list words of the invalid acts' reasons", where=loc(key),
+                                  expected="e.g. [not in writing]")
+            expect[key] = tuple(items)
         elif key == "notices":
             if not isinstance(value, dict) or not value:
                 raise FoedusError("`notices` must map notice dates to verdicts", where=loc(key),
@@ -278,6 +300,31 @@ def _check(item: Any, i: int, smap: SourceMap) -> Check:
             for n in value:
                 places[f"trigger_checks.{n}"] = loc(key, n)
     return Check(on=on, line=where.line, expect=expect, where=places)
+
+
+def _party_expectations(value: Any, loc: Callable[..., Location], a_date: Callable[..., date | None],
+                        one_of: Callable[..., str]) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict) or not value:
+        raise FoedusError("`parties` must map party ids to states", where=loc("parties"),
+                          expected="e.g. {PAK: withdrawn} or {PAK: {state: withdrawn, bound_until: 1973-11-08}}")
+    out: dict[str, dict[str, Any]] = {}
+    for pid, spec in value.items():
+        pid = str(pid)
+        if isinstance(spec, str):
+            out[pid] = {"state": one_of(spec, PARTY_STATES, "state of a party", "parties", pid)}
+            continue
+        if not isinstance(spec, dict) or not spec:
+            raise FoedusError(f"the expectation for {pid} must be a state or a mapping", where=loc("parties", pid),
+                              expected="a state, or {" + ", ".join(PARTY_KEYS) + "}")
+        want: dict[str, Any] = {}
+        for key, v in spec.items():
+            if key not in PARTY_KEYS:
+                raise FoedusError(f"unknown field `{key}` for a party", where=loc("parties", pid, key),
+                                  expected="one of " + ", ".join(PARTY_KEYS))
+            want[key] = (one_of(v, PARTY_STATES, "state of a party", "parties", pid, key) if key == "state"
+                         else a_date(v, "parties", pid, key, nullable=True))
+        out[pid] = want
+    return out
 
 
 def _norm_expectations(value: Any, loc: Callable[..., Location], a_date: Callable[..., date | None],
@@ -488,6 +535,29 @@ def check_outcome(sc: Scenario, check: Check, o: Outcome) -> list[str]:
                     if got_values[field_] != value:
                         label = f"norms[{iid}]" if field_ == "state" else f"norms[{iid}].{field_}"
                         fail(label, value, got_values[field_])
+        elif key == "end_reason":
+            if (want is None) != (lc.end_reason is None) or (want is not None and want not in (lc.end_reason or "")):
+                fail(key, want, lc.end_reason)
+        elif key == "term_set_by":
+            info = next((t for t in lc.term_info if lc.current_term and t.number == lc.current_term.number), None)
+            got_by = info.set_by if info else None
+            if got_by != want:
+                fail(key, want, got_by)
+        elif key == "invalid":
+            for words in want:
+                if not any(words in a.reason for a in o.invalid_acts):
+                    fail("invalid", words, "; ".join(a.reason for a in o.invalid_acts) or "no invalid act")
+        elif key == "parties":
+            for pid, spec in want.items():
+                party = lc.party(pid)
+                if party is None:
+                    fail(f"parties[{pid}]", spec.get("state", "a party"), "no such party")
+                    continue
+                got_p = {"state": party.state, "bound_from": party.bound_from, "bound_until": party.bound_until}
+                for field_, value in spec.items():
+                    if got_p[field_] != value:
+                        label = f"parties[{pid}]" if field_ == "state" else f"parties[{pid}].{field_}"
+                        fail(label, value, got_p[field_])
         elif key == "notices":
             for day, verdict in want.items():
                 got_v = [n.verdict for n in lc.notices if n.date == day]
