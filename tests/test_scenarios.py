@@ -185,10 +185,12 @@ def test_expect_error_on_evaluation_without_checks(tmp_path: Path) -> None:
      ":5:9: impossible date '1960-02-30' (day is out of range for month); expected a real calendar date YYYY-MM-DD"),
     ("expect:\n  - {on: 1960-01-01}\n",
      ":5:5: the check on 1960-01-01 checks nothing; expected one of in_force, state, entry_into_force, "
-     "exchange_on, expires_on, notice_deadline, ends_on, extension_fixed_since, end_reason, term_set_by, parties, norms, absent, invalid_acts, invalid, notices, trigger_checks"),
+     "exchange_on, expires_on, notice_deadline, ends_on, extension_fixed_since, end_reason, term_set_by, parties, "
+     "norms, absent, invalid_acts, invalid, notices, trigger_checks"),
     ("expect:\n  - {on: 1960-01-01, in_forse: true}\n",
      ":5:32: unknown check `in_forse`; expected one of on, in_force, state, entry_into_force, exchange_on, "
-     "expires_on, notice_deadline, ends_on, extension_fixed_since, end_reason, term_set_by, parties, norms, absent, invalid_acts, invalid, notices, trigger_checks"),
+     "expires_on, notice_deadline, ends_on, extension_fixed_since, end_reason, term_set_by, parties, "
+     "norms, absent, invalid_acts, invalid, notices, trigger_checks"),
     ("expect:\n  - {on: 1960-01-01, in_force: maybe}\n",
      ":5:32: `in_force` must be true or false; expected true or false"),
     ("expect:\n  - {on: 1960-01-01, state: alive}\n",
