@@ -41,12 +41,13 @@ def main() -> int:
     parser.add_argument("--by-alliance", type=int, default=15, help="how many alliances to list by differences")
     args = parser.parse_args()
     from foedus.importers.atop import import_atop
-    from foedus.world.dyads import dyad_years, duty_edges
+    from foedus.world.dyads import duty_edges, dyad_years
 
     atop = read_ddyr(args.ddyr)
     first, last = int(atop.year.min()), int(atop.year.max())
     started = time.perf_counter()
-    imported = import_atop(SHARED / "atop" / "atop5_0_alliance_level.csv", SHARED / "atop" / "atop4_01_member_level.csv",
+    atop_dir = SHARED / "atop"
+    imported = import_atop(atop_dir / "atop5_0_alliance_level.csv", atop_dir / "atop4_01_member_level.csv",
                            SHARED / "states" / "states2016.csv")
     ours = dyad_years(list(imported.models), first_year=first, last_year=last)
     built = time.perf_counter() - started
