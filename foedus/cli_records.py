@@ -81,7 +81,8 @@ def _report(data: dict[str, Any], warnings: tuple[str, ...], as_json: bool, verb
     print(f"wrote {data['out']}: {what}; {counts['events']} events ({by_type})")
     if warnings:
         kinds = "; ".join(f"{kind}: {n}" for kind, n in data["warning_kinds"].items())
-        print(f"{len(warnings)} warnings ({kinds})" + ("" if verbose else "; --verbose lists them"))
+        hint = "" if verbose else "; --verbose lists them"
+        print(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} ({kinds}){hint}")
     for warning in warnings if verbose else ():
         print(f"warning: {warning}")
 

@@ -371,6 +371,19 @@ def _war_words(names: dict[int, str], war: int) -> str:
     return name if "war" in name.lower() else f"the {name} war"
 
 
+@dataclass(frozen=True, slots=True)
+class _View:
+    """What one dyad-year row says about one of its two states (`own`: the state is its ccode1)."""
+
+    line: int
+    year: int
+    initiator: bool
+    outcome: int | None
+    deaths: int | None
+    resume: bool
+    own: bool
+
+
 @dataclass
 class _Stretch:
     """A stretch of an annual row, placed in its relation's chain (real start / real end)."""
@@ -446,21 +459,26 @@ def war_record(dyads: WarFile[WarDyadYear], years: WarFile[WarYearRow] | None = 
         warnings.append(warning_line(dyad_file, line, message))
 
     # Participants and pairs of the dyad file.
-    rows_of: dict[tuple[int, int, int], list[WarDyadYear]] = defaultdict(list)
+    # Each row speaks for both of its states (a state named only as ccode2 is a participant too).
+    rows_of: dict[tuple[int, int, int], list[_View]] = defaultdict(list)
     pair_rows: dict[tuple[tuple[int, int, int], tuple[int, int, int]], list[WarDyadYear]] = defaultdict(list)
     index: dict[tuple[int, int, int], list[WarDyadYear]] = defaultdict(list)
     for row in dyads:
         if row.ccode1 == row.ccode2 or row.side1 == row.side2:
             continue  # reported by the reader; such a row cannot pair two enemies
-        rows_of[(row.war, row.ccode1, row.side1)].append(row)
-        if row.side1 == 1:
-            pair_rows[((row.war, row.ccode1, row.side1), (row.war, row.ccode2, row.side2))].append(row)
-        if all(other.war != row.war for other in index[(row.ccode1, row.ccode2, row.year)]):
-            index[(row.ccode1, row.ccode2, row.year)].append(row)
+        rows_of[(row.war, row.ccode1, row.side1)].append(
+            _View(row.line, row.year, row.initiator1, row.outcome1, row.batdeath1, row.resume, True))
+        rows_of[(row.war, row.ccode2, row.side2)].append(
+            _View(row.line, row.year, row.initiator2, row.outcome2, row.batdeath2, row.resume, False))
+        first_key, second_key = (row.war, row.ccode1, row.side1), (row.war, row.ccode2, row.side2)
+        pair_rows[(first_key, second_key) if row.side1 == 1 else (second_key, first_key)].append(row)
+        for a, b in ((row.ccode1, row.ccode2), (row.ccode2, row.ccode1)):
+            if all(other.war != row.war for other in index[(a, b, row.year)]):
+                index[(a, b, row.year)].append(row)
     in_war_year: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)  # (ccode, year) -> war -> side
-    for (war, ccode, side), rows in rows_of.items():
-        for row in rows:
-            in_war_year[(ccode, row.year)][war] = side
+    for (war, ccode, side), state_views in rows_of.items():
+        for view in state_views:
+            in_war_year[(ccode, view.year)][war] = side
 
     # Annual rows matched to COW wars.
     # Rows whose codes contradict their names are reported by the reader and left out.
@@ -481,24 +499,27 @@ def war_record(dyads: WarFile[WarDyadYear], years: WarFile[WarYearRow] | None = 
             continue
         matched[year_row.line] = sorted({c.war for c in candidates})
         for candidate in candidates:
+            sides = ((candidate.side1, candidate.side2) if candidate.ccode1 == year_row.init
+                     else (candidate.side2, candidate.side1))
             for stretch in stretches_of[year_row.line]:
-                mapped[candidate.war].append((stretch, year_row, candidate.side1, candidate.side2))
+                mapped[candidate.war].append((stretch, year_row, *sides))
 
     participants: dict[tuple[int, int, int], WarParticipant] = {}
     for key in sorted(rows_of):
         war, ccode, side = key
-        rows = sorted(rows_of[key], key=lambda r: (r.year, r.line))
+        views = sorted(rows_of[key], key=lambda v: (v.year, v.line))
         items = [(stretch, row) for stretch, row, side1, side2 in mapped.get(war, [])
                  if (row.init == ccode and side1 == side) or (row.target == ccode and side2 == side)]
-        resumed = sorted({r.year for r in rows if r.resume})
-        spans = _spans(sorted({r.year for r in rows}), items, ccode, resumed,
-                       lambda message, rows=rows: warn_dyad(rows[0].line, message), names, war)
-        first = next((r for r in rows if not r.resume), rows[0])
+        resumed = sorted({v.year for v in views if v.resume})
+        own = [v for v in views if v.own] or views  # its own rows (as ccode1) first: they carry its codes
+        spans = _spans(sorted({v.year for v in views}), items, ccode, resumed,
+                       lambda message, own=own: warn_dyad(own[0].line, message), names, war)
+        first = next((v for v in own if not v.resume), own[0])
         participants[key] = WarParticipant(
-            war=war, ccode=ccode, side=side, initiator=first.initiator1,
-            outcome=next((r.outcome1 for r in rows if not r.resume and r.outcome1 is not None), None),
-            battle_deaths=first.batdeath1, years=tuple(sorted({r.year for r in rows})), spans=tuple(spans),
-            rows=tuple((r.line, r.year) for r in rows),
+            war=war, ccode=ccode, side=side, initiator=first.initiator,
+            outcome=next((v.outcome for v in own if not v.resume and v.outcome is not None), None),
+            battle_deaths=first.deaths, years=tuple(sorted({v.year for v in views})), spans=tuple(spans),
+            rows=tuple(sorted({(v.line, v.year) for v in own})),
         )
 
     _bound_by_opponents(participants, pair_rows)
@@ -508,9 +529,9 @@ def war_record(dyads: WarFile[WarDyadYear], years: WarFile[WarYearRow] | None = 
     by_state: dict[tuple[int, int], list[WarParticipant]] = defaultdict(list)
     for participant in participants.values():
         by_state[(participant.war, participant.ccode)].append(participant)
-    for (war, ccode), sides in by_state.items():
-        for i, one in enumerate(sides):
-            for other in sides[i + 1:]:
+    for (war, ccode), both in by_state.items():
+        for i, one in enumerate(both):
+            for other in both[i + 1:]:
                 for s1 in one.spans:
                     for s2 in other.spans:
                         if s1.entry.latest <= s2.exit.earliest and s2.entry.latest <= s1.exit.earliest:
@@ -519,8 +540,8 @@ def war_record(dyads: WarFile[WarDyadYear], years: WarFile[WarYearRow] | None = 
                                       f"{s1.entry}..{s1.exit} and side {other.side} {s2.entry}..{s2.exit}")
 
     pairs: list[WarPair] = []
-    for (key_a, key_b), rows in sorted(pair_rows.items()):
-        pair = _pair(participants[key_a], participants[key_b], rows, mapped.get(key_a[0], []), names, dyad_file,
+    for (key_a, key_b), dyad_rows in sorted(pair_rows.items()):
+        pair = _pair(participants[key_a], participants[key_b], dyad_rows, mapped.get(key_a[0], []), names, dyad_file,
                      years.path if years is not None else None, warnings,
                      _war_words(war_names, key_a[0]))
         if pair is not None:
@@ -564,6 +585,8 @@ def _unmatched(row: WarYearRow, in_war_year: dict[tuple[int, int], dict[int, int
     a, b, year = row.init, row.target, row.year
     wars_a, wars_b = in_war_year.get((a, year), {}), in_war_year.get((b, year), {})
     who = f"{names.name(a)} ({a}) against {names.name(b)} ({b}) in {year}"
+    if a == b:
+        return f"{who} is not a dyad of the dyad file: a state is not at war with itself; the row is not used"
     common = sorted(set(wars_a) & set(wars_b))
     if common:
         war = common[0]
