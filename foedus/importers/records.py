@@ -1127,7 +1127,9 @@ def timeline_yaml(timeline: Timeline) -> str:
             item["note"] = e.note
         events.append(item)
     document = {"timeline": timeline.id, "description": timeline.description, "states": states, "events": events}
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120)
+    # libyaml's safe dumper when PyYAML has it (about ten times faster; the same output).
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(document, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120)
 
 
 def _ordered_attributes(attributes: dict[str, Any]) -> list[str]:
