@@ -29,23 +29,26 @@ row, not of the state). `adv2ccode` .. are further adversaries (the target being
 * the rows of one `init_war_id` always share init, target and larger war, and cover consecutive
   years; every year but the first starts on 1 January and every year but the last ends on
   31 December, except where the relation broke off between two years (Austro-Sardinian 1848/1849,
-  lines 7-8; Germany-Denmark 1848/1849, lines 11-12); `annual_outcome` is 0 in every year but the
-  last and non-zero in the last;
+  lines 7-8; Germany-Denmark 1848/1849, lines 11-12) and one error (line 75, below);
+  `annual_outcome` is 0 in every year but the last and non-zero in the last;
 * the dates belong to the relation, not to the state: Germany has four World War I initiations with
   four dates (Russia 1914-08-01, France 1914-08-03, Belgium 1914-08-04, Portugal 1916-03-01);
   in the Korean War each participant has its own row against its main adversary (the United States
   1950-06-27, the United Kingdom 1950-08-29, China against the United States 1950-10-27), and
   South Korea appears only as the target of North Korea's row (from 1950-06-24);
-* the second stretch occurs in 7 rows (Second Schleswig-Holstein 1864, Arab-Israeli 1948) and the
-  dyad file marks exactly those wars and years with `resume`;
+* the second stretch occurs in 7 rows (Second Schleswig-Holstein 1864, Arab-Israeli 1948), and the
+  dyad file marks those wars and years with `resume` (as it marks the 1848/1849 breaks above, and the
+  1974 Turco-Cypriot war, which has no second stretch in the annual file);
 * `joiner` is a flag of the row: Germany's World War I rows against Russia and Portugal have 1, those
   against France and Belgium 0, and one relation changes it between years (Latvian war, Russia
   against Latvia, 1920).
 
-The file also holds coding errors that the reader reports (with `states`): Greece's World War I row
-against Bulgaria carries Romania's code (360); Japan's row against Germany carries Russia's code
-(365); Russia is listed as its own adversary; France's 1871 row starts on 31 December and ends on
-26 February. Dates: an empty, `NA` or -9 month or day is unknown (none occurs in the file).
+The file also holds coding errors that the reader reports: Greece's World War I row against Bulgaria
+carries Romania's code, 360 (lines 151-152); Japan's row against Germany carries Russia's code, 365
+(lines 138-142); Russia is listed as its own adversary (lines 123-126); France's 1871 row starts on
+31 December and ends on 26 February (line 75). The first two are found only with `states` (a code
+whose row names another state of the system); such rows are not used for events. Dates: an empty,
+`NA` or -9 month or day is unknown (none occurs in the file).
 
 How the two files are combined into events is documented in `foedus.importers.records`.
 """

@@ -44,8 +44,11 @@ does not continue is a real end; 1 January and 31 December between years are not
   (Second Schleswig-Holstein 1864, Arab-Israeli 1948, 1848-1849). A `resume` without such a break
   is reported; the participant keeps one spell.
 * Two participants on opposite sides are **at war with each other** while both are in the war and
-  the dyad file pairs them (this is how the dyad file itself is built: it pairs participants whose
-  COW dates overlap): from the later of their entries to the earlier of their exits. Where the
+  the dyad file pairs them: from the later of their entries to the earlier of their exits. This is
+  how the dyad file itself is built: it pairs the participants of opposite sides whose COW dates
+  overlap (24 pairs of opposite sides that share a year but not a day are absent, such as the United
+  States and Vichy France in 1941), so it also pairs states that never fought each other (the United
+  States and Finland in World War II). Where the
   annual file has a row for the pair itself with a real start in the pair's first year (or a real
   end in its last), that date is used. A pair date from the annual file that falls in another year
   than the dyad file's is reported and not used (Germany-Belgium ends 1914-10-10 in the annual
