@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from foedus.errors import FoedusError
 from foedus.evaluate.relations import TimelineFacts
 from foedus.importers.atop_csv import PartialDate
+from foedus.importers.cow_states import read_states
+from foedus.importers.cow_wars import read_war_dyads, read_war_years
 from foedus.importers.records import (
     DateRange,
     WarRecord,
@@ -24,6 +26,7 @@ from foedus.importers.records import (
     records_timeline,
     rows_frame,
     timeline_csv,
+    war_record,
     war_relations,
     write_timeline,
 )
@@ -147,6 +150,13 @@ def test_contradictory_war_rows_are_reported() -> None:
            "and side 2 1916-03-01..1916-09-30" in text
     assert f"{dyads}:6: Bavaria (245) is not a member of the state system when it enters the Gamma 1916 war" in text
     assert f"{years}:5: France (220) against France (220) in 1916 is not a dyad of the dyad file" in text
+    # A row whose code is another state's name is left out, and said to be, even when the annual file
+    # was read without the state system.
+    greece = (f"{years}:7: init_ccode 325 is Italy in {STATES}, but the row names it 'Greece', the name of COW "
+              "code 350; the row is not used for events")
+    assert record.warnings.count(greece) == 1
+    unchecked = war_record(read_war_dyads(dyads), read_war_years(years), states=read_states(STATES))
+    assert unchecked.warnings.count(greece) == 1
     # Bavaria is reported, and still a participant with its events.
     assert "cow-war-903/joined/245" in by_id(record.events)
     assert {p.ccode for p in record.participants} == {2, 220, 245, 325, 365, 640}

@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from foedus.errors import FoedusError
 
-from . import normalise_version, read_csv_table
+from . import normalise_version, read_csv_table, warning_line
 from .atop_csv import PartialDate
 from .columns import Columns
 
@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     from .cow_states import StateSystem
 
 __all__ = ["WarDyadYear", "WarFile", "WarSpell", "WarYearRow", "member_between", "read_war_dyads",
-           "read_war_years", "suspect_codes"]
+           "read_war_years", "suspect_codes", "suspect_warnings"]
 
 _YEAR_REQUIRED = ("larger_war_id", "init_war_id", "year", "init_ccode", "target_ccode",
                   "month_entry", "day_entry", "month_exit", "day_exit")
@@ -190,6 +190,17 @@ def suspect_codes(row: WarYearRow, states: StateSystem) -> list[tuple[str, int, 
             # Only a state of the system in that year can be the one the name means.
             if other is not None and member_between(states, other, first, last):
                 found.append((role, code, other))
+    return found
+
+
+def suspect_warnings(file: str, row: WarYearRow, states: StateSystem) -> list[str]:
+    """The warnings for `suspect_codes`, one line each."""
+    found = []
+    for role, code, other in suspect_codes(row, states):
+        name = row.init_name if role == "init_ccode" else row.target_name
+        found.append(warning_line(file, row.line, f"{role} {code} is {states.name(code)} in {states.path}, but the "
+                                                  f"row names it {name!r}, the name of COW code {other}; the row is "
+                                                  "not used for events"))
     return found
 
 
@@ -311,10 +322,7 @@ def _check_year_row(cols: Columns, row: WarYearRow, states: StateSystem | None) 
         if first <= last and not member_between(states, code, first, last):
             cols.warn(line, f"{role} {code} ({states.name(code)}) is not a member of the state system "
                             f"between {first} and {last}")
-    for role, code, other in suspect_codes(row, states):
-        name = row.init_name if role == "init_ccode" else row.target_name
-        cols.warn(line, f"{role} {code} is {states.name(code)} in {states.path}, but the row names it "
-                        f"{name!r}, the name of COW code {other}; the row is not used for events")
+    cols.warnings.extend(suspect_warnings(cols.file, row, states))
     for code in (*row.adversaries, *row.allies):
         if code not in states:
             cols.warn(line, f"adversary or ally {code} is not a state in {states.path}")

@@ -130,7 +130,7 @@ from .cow_wars import (
     member_between,
     read_war_dyads,
     read_war_years,
-    suspect_codes,
+    suspect_warnings,
 )
 from .mid import HOSTILITY, MidDispute, MidFile, MidParticipant, read_disputes, read_participants
 
@@ -329,7 +329,7 @@ class WarParticipant:
 class WarPair:
     """Two participants on opposite sides at war with each other, in one or more stretches.
 
-    `a` is the participant on side 1. `stretches` holds (start, end); `joined_against` holds, per
+    `a` is the participant on side 1. `stretches` holds (start, end); `joined_by` holds, per
     stretch, the COW code of the state the annual file records entering the war against the other
     at the start (the row's init), or None when no annual row dates that start.
     """
@@ -483,9 +483,14 @@ def war_record(dyads: WarFile[WarDyadYear], years: WarFile[WarYearRow] | None = 
         for view in state_views:
             in_war_year[(ccode, view.year)][war] = side
 
-    # Annual rows matched to COW wars.
-    # Rows whose codes contradict their names are reported by the reader and left out.
-    year_rows = [row for row in years or () if states is None or not suspect_codes(row, states)]
+    # Annual rows matched to COW wars. Rows whose codes contradict their names are left out, with the
+    # reader's warning (added here when the file was read without the state system).
+    year_rows: list[WarYearRow] = []
+    for year_row in years or ():
+        suspect = suspect_warnings(years.path, year_row, states) if years is not None and states else []
+        warnings.extend(w for w in suspect if w not in warnings)
+        if not suspect:
+            year_rows.append(year_row)
     matched: dict[int, list[int]] = {}
     mapped: dict[int, list[tuple[_Stretch, WarYearRow, int, int]]] = defaultdict(list)
     chains = _chains(year_rows)
