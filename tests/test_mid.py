@@ -73,12 +73,14 @@ def test_contradictions_and_states_outside_the_system_are_reported() -> None:
     disputes = read_disputes(FIXTURES / "mida.csv")
     path = FIXTURES / "midb_contradictory.csv"
     rows = read_participants(path, states=states, disputes=disputes)
-    assert len(rows) == 8  # every row kept
+    assert len(rows) == 9  # every row kept
     assert rows.warnings == (
         f"{path}:4: state 245 (Bavaria) is not a member of the state system when it joins dispute 1 (1902-08-01)",
         f"{path}:6: state 365 in dispute 2 leaves (1913-04-25) before it joins (1913-05-02)",
         f"{path}:5: state 200 is on both sides of dispute 1 at once: this spell (1902-08-01 to 1902-12-01) "
         "overlaps the spell on line 3 on the other side",
+        f"{path}:10: state 640 in dispute 2: this spell (1913-05-02 to 1913-10-25) overlaps the spell on line 7 "
+        "on the same side",
         f"{path}:9: dispute 9 is not in {FIXTURES / 'mida.csv'}",
         f"{path}:2: dispute 1 has 2 states on side A and 2 on side B here, but numa 1 and numb 1 in "
         f"{FIXTURES / 'mida.csv'}:2",

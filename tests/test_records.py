@@ -256,6 +256,19 @@ def test_dispute_attacks_and_wars() -> None:
     check_vocabulary(list(relations.values()))
 
 
+def test_a_repeated_participant_row_is_reported_and_used_once() -> None:
+    path = FIXTURES / "midb_contradictory.csv"
+    record = load_disputes(FIXTURES / "mida.csv", path, STATES)
+    assert f"{path}:10: state 640 in dispute 2 repeats line 7 (same side and dates); the row is not used" \
+        in record.warnings
+    assert [e.id for e in record.events if e.actors == ("TUR",)] == ["mid-2/joined/640", "mid-2/left/640"]
+    # Still an event for every other row, even a contradictory one, and a timeline without duplicates.
+    assert {e.id for e in record.events if e.type == "dispute_joined"} == {
+        "mid-1/joined/2", "mid-1/joined/200", "mid-1/joined/245", "mid-1/joined/200/2", "mid-2/joined/365",
+        "mid-2/joined/640", "mid-2/joined/220", "mid-9/joined/390"}
+    records_timeline([*record.events, *dispute_relations(record)], record.states)
+
+
 # --- timelines ---------------------------------------------------------------------------------------
 
 

@@ -963,10 +963,22 @@ def dispute_record(disputes: MidFile[MidDispute], participants: MidFile[MidParti
     for row in participants:
         by_dispute[row.dispnum].append(row)
     events: list[Event] = []
+    warnings = list(record.warnings)
+    kept: list[MidParticipant] = []
     for dispnum in sorted(by_dispute):
         rows = sorted(by_dispute[dispnum], key=lambda r: (r.start.earliest(), r.line))
         count: Counter[int] = Counter()
+        first_of: dict[tuple[Any, ...], int] = {}
         for row in rows:
+            same = (row.ccode, row.side_a, row.start, row.end)
+            if same in first_of:
+                # The same state, side and dates twice would be the same events twice.
+                warnings.append(warning_line(participants.path, row.line, (
+                    f"state {row.ccode} in dispute {dispnum} repeats line {first_of[same]} (same side and dates); "
+                    "the row is not used")))
+                continue
+            first_of[same] = row.line
+            kept.append(row)
             count[row.ccode] += 1
             k = _suffix(count[row.ccode])
             entry, exit_ = DateRange.of(row.start), DateRange.of(row.end)
@@ -996,7 +1008,9 @@ def dispute_record(disputes: MidFile[MidDispute], participants: MidFile[MidParti
                 source=f"{MID_DATASET}: {base} line {row.line}",
                 note=f"{names.name(row.ccode)} leaves MID {dispnum} {_in_words(exit_)}.",
             ))
-    return dataclasses.replace(record, events=tuple(events), states=dict(names.used))
+    kept.sort(key=lambda r: r.line)
+    return dataclasses.replace(record, participants=tuple(kept), events=tuple(events), warnings=tuple(warnings),
+                               states=dict(names.used))
 
 
 def dispute_relations(record: DisputeRecord) -> tuple[Event, ...]:
