@@ -90,7 +90,8 @@ Disputes (MID)
 Each MIDB row is one spell of a participant: `dispute_joined` at its start, `dispute_left` at its
 end (none when the dispute is ongoing at the end of the data, `ongo2014` = 1, and the spell ends on
 the dispute's end date). `dispute_joined` targets: the other side's participants whose spells may
-overlap its start. MIDB codes sides, not dyads: every side-A participant is taken to oppose every
+overlap its start. A row that repeats another (same state, side and dates) is reported and used once,
+since it would give the same events twice. MIDB codes sides, not dyads: every side-A participant is taken to oppose every
 side-B participant while both are in the dispute (the usual reading; it overstates who confronted
 whom in disputes with many participants). `dispute_relations`:
 
