@@ -48,11 +48,16 @@ does not continue is a real end; 1 January and 31 December between years are not
   how the dyad file itself is built: it pairs the participants of opposite sides whose COW dates
   overlap (24 pairs of opposite sides that share a year but not a day are absent, such as the United
   States and Vichy France in 1941), so it also pairs states that never fought each other (the United
-  States and Finland in World War II). Where the
-  annual file has a row for the pair itself with a real start in the pair's first year (or a real
-  end in its last), that date is used. A pair date from the annual file that falls in another year
-  than the dyad file's is reported and not used (Germany-Belgium ends 1914-10-10 in the annual
-  file; the dyad file has them at war until 1918).
+  States and Finland in World War II). Where the annual file has a row for the pair itself with a
+  real start in the pair's first year (or a real end in its last), that date is used. A pair date
+  from the annual file that falls in another year than the dyad file's is reported and not used
+  (Germany-Belgium ends 1914-10-10 in the annual file; the dyad file has them at war until 1918).
+* An entry known only to the year is narrowed by the opponents: a state enters a war at war with
+  someone, so not before the first of its opponents can have entered; likewise it leaves no later
+  than the last of them can have left (Japan in World War I, whose annual rows carry a wrong code,
+  enters between 1914-07-29 and 1914-12-31). Under `first`, a participation known only to the year
+  is dated from the first possible day of its entry to the first possible day of its exit, which
+  may be the same day: `date_precision: year` says so.
 * `war_joined` targets: the opponents the state may be at war with on its entry day (pairs whose
   war may have begun by then), else those of its earliest pairs. `joiner` is the annual row's flag
   where the row that dates the entry names the state as its init (the flag belongs to the row).
@@ -90,10 +95,10 @@ Disputes (MID)
 Each MIDB row is one spell of a participant: `dispute_joined` at its start, `dispute_left` at its
 end (none when the dispute is ongoing at the end of the data, `ongo2014` = 1, and the spell ends on
 the dispute's end date). `dispute_joined` targets: the other side's participants whose spells may
-overlap its start. A row that repeats another (same state, side and dates) is reported and used once,
-since it would give the same events twice. MIDB codes sides, not dyads: every side-A participant is taken to oppose every
-side-B participant while both are in the dispute (the usual reading; it overstates who confronted
-whom in disputes with many participants). `dispute_relations`:
+overlap its start. A row that repeats another (same state, side and dates) is reported and used
+once, since it would give the same events twice. MIDB codes sides, not dyads: every side-A participant
+is taken to oppose every side-B participant while both are in the dispute (the usual reading; it
+overstates who confronted whom in disputes with many participants). `dispute_relations`:
 
 * side A is the side that took the first militarized action and `orig` marks the states involved
   on the first day. A side-A originator whose hostility level is 4 or 5 (it used force) is taken to
