@@ -146,13 +146,17 @@ def compare(treaty: TreatyArg, on: OnOpt, reading: Annotated[list[str], typer.Op
 @guarded
 def readings(treaty: TreatyArg, as_json: JsonOpt = False) -> None:
     """List the reading points of a treaty, their options and defaults, and the named readings."""
+    from foedus.model.general_law import GENERAL_IDS, reading_points
+
     model, _ = load_treaty(str(treaty))
-    data = {"points": [p.model_dump() for p in model.readings], "named": [r.model_dump() for r in model.named_readings]}
+    points = reading_points(model)
+    data = {"points": [p.model_dump() for p in points], "named": [r.model_dump() for r in model.named_readings]}
 
     def render() -> str:
         lines = []
-        for p in model.readings:
-            lines.append(f"{p.id} (Art. {p.article}): {p.question}")
+        for p in points:
+            where = "general treaty law" if p.id in GENERAL_IDS and p not in model.readings else f"Art. {p.article}"
+            lines.append(f"{p.id} ({where}): {p.question}")
             for oid, o in p.options.items():
                 lines.append(f"  {'*' if oid == p.default else ' '} {oid}: {o.says}")
         for r in model.named_readings:

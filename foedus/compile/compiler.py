@@ -63,6 +63,7 @@ class CompiledNorm:
     honoured_by: tuple[CompiledPattern, ...]
     violated_by: tuple[CompiledPattern, ...]
     discharged_by: tuple[CompiledPattern, ...]
+    ends_with: tuple[CompiledPattern, ...]
     exists: bool  # false when the chosen reading removes the norm (applies_when)
 
     @property
@@ -496,6 +497,7 @@ def _compile_norm(norm: Norm, i: int, cc: ConditionCompiler, locate: Any, durati
         honoured_by=patterns("honoured_by", norm.honoured_by),
         violated_by=patterns("violated_by", norm.violated_by),
         discharged_by=patterns("discharged_by", norm.discharged_by),
+        ends_with=patterns("ends_with", norm.ends_with),
         exists=exists,
     )
 

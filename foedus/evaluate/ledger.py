@@ -428,7 +428,8 @@ class Ledger:
             return None
         if not self.in_force or self.eif is None or self.eif > self.as_of:
             return current.notice_deadline
-        if not self.can_extend(current.number):
+        goes_on = self.values.after_term == "continues" and self.values.extension is None
+        if not self.can_extend(current.number) and not (goes_on and current.end is not None):
             return None
         deadline = current.notice_deadline
         passed = deadline is not None and (deadline < self.as_of if self.values.notice is None

@@ -58,6 +58,7 @@ class NormBook:
         self.taken: set[str] = set()
         self.checks: list[TriggerCheck] = []
         self.over = False
+        self.ended: dict[str, date] = {}  # norms that an act ended for good (ends_with)
         self.in_force_today = False
         self.parties_today: tuple[str, ...] = ()
         self.vocab = vocabulary()
@@ -78,6 +79,8 @@ class NormBook:
         norm = cnorm.norm
         in_force = self.led.instruments_in_force
         if norm.introduced_by and norm.introduced_by not in in_force:
+            return False
+        if cnorm.id in self.ended:
             return False
         return not any(ref in in_force for ref in norm.ended_by)
 
@@ -263,6 +266,8 @@ class NormBook:
             return
         in_force = self.in_force_today
         if in_force:
+            self._ends(e)
+        if in_force:
             for inst in list(self.instances):
                 if inst.record.bearer in self.parties_today and inst.record.state != "suspended":
                     self.weigh(inst, e)
@@ -290,6 +295,24 @@ class NormBook:
                     continue
                 counter = self.resolve(cnorm.counterparty, cnorm.counterparty_expr, c, bearer) or []
                 self.new(cnorm, bearer, ", ".join(counter), e.date, e, str_bind)
+
+    def _ends(self, e: Event) -> None:
+        """An act that ends a norm for good (``ends_with``): its live instances end with it."""
+        for cnorm in self.norms:
+            if cnorm.id in self.ended or not any(p.on == e.type for p in cnorm.ends_with):
+                continue
+            c = self.ctx(e.date, e)
+            for p in cnorm.ends_with:
+                if p.on == e.type and _match(p, c) is True:
+                    self.ended[cnorm.id] = e.date
+                    says = p.says or f"{e.type} ({e.id})"
+                    for inst in self.instances:
+                        if inst.cnorm.id == cnorm.id and inst.record.state in _LIVE:
+                            if inst.trigger is not None and inst.machine.can(inst.record.state, "discharging act"):
+                                inst.move(e.date, "discharging act", f"the norm ended: {says}", (e.id,))
+                            elif inst.machine.can(inst.record.state, "term of duty ends"):
+                                inst.move(e.date, "term of duty ends", f"the norm ended: {says}", (e.id,))
+                    break
 
     def weigh(self, inst: _Instance, e: Event) -> None:
         cn = inst.cnorm

@@ -117,6 +117,7 @@ class LifecycleResult:
     end_kind: str | None = None  # how it ended: expiry, withdrawal, agreement, abrogation, …
     ended_outside_clauses: bool = False  # ended by an act the treaty's clauses do not provide for
     upcoming: tuple[date, ...] = ()  # days after the as-of date on which time alone changes something
+    norms_ended: dict[str, date] = field(default_factory=dict)  # norms an act ended for good (ends_with)
 
     def in_force_on(self, d: date) -> bool:
         if self.entry_into_force is None or d < self.entry_into_force:

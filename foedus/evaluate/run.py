@@ -14,7 +14,7 @@ from foedus.evaluate.relations import TimelineFacts
 from foedus.evaluate.results import InvalidAct, LifecycleResult, Outcome
 from foedus.model.events import Event, Timeline, vocabulary
 
-_STATE_ATTRIBUTES = ("directed_against", "claimed_directed_against", "claimed_by")
+_STATE_ATTRIBUTES = ("directed_against", "claimed_directed_against", "claimed_by", "agreed_by", "absorbed_by")
 
 
 def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
@@ -73,9 +73,11 @@ def evaluate(ct: CompiledTreaty, timeline: Timeline, as_of: date, facts: Facts |
     if facts is None:
         facts = TimelineFacts.from_events(events)
     led, book = engine.run(ct, events, as_of, facts)
+    lifecycle = led.result()
+    lifecycle.norms_ended = dict(book.ended)
     return Outcome(
         treaty=ct.id, title=ct.treaty.short_title or ct.treaty.title, reading=ct.reading.name,
-        choices=ct.reading.as_dict(), as_of=as_of, lifecycle=led.result(), instances=book.records(),
+        choices=ct.reading.as_dict(), as_of=as_of, lifecycle=lifecycle, instances=book.records(),
         trigger_checks=book.checks, invalid_acts=list(led.invalid), events_used=len(events), timeline=timeline.id,
     )
 
@@ -85,5 +87,7 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
     """The treaty's own life as of ``as_of`` (its norms are evaluated too, on the timeline's facts, because
     a termination for breach turns on them)."""
     mine = tuple(e for e in events if e.date <= as_of)
-    led, _ = engine.run(ct, mine, as_of, facts or TimelineFacts.from_events(mine))
-    return led.result(), list(led.invalid)
+    led, book = engine.run(ct, mine, as_of, facts or TimelineFacts.from_events(mine))
+    lifecycle = led.result()
+    lifecycle.norms_ended = dict(book.ended)
+    return lifecycle, list(led.invalid)

@@ -312,6 +312,9 @@ class Norm(Strict):
     honoured_by: list[ActPattern] = Field(default_factory=list, description="acts that honour a standing duty")
     violated_by: list[ActPattern] = Field(default_factory=list)
     discharged_by: list[ActPattern] = Field(default_factory=list)
+    ends_with: list[ActPattern] = Field(
+        default_factory=list, description="acts that end this norm for good, for every party (a part of the treaty "
+        "with its own duration, e.g. the duties of a war that end with it)")
     silence: Literal["violation", "undetermined"] = Field(
         "violation", description="a deadline passing with no fulfilling act on record means…")
     crisis_specific: bool = Field(False, description="consultation: only in crises that could become militarised")

@@ -9,10 +9,10 @@ from foedus.errors import FoedusError
 from foedus.parse.located_yaml import SourceMap, load
 from foedus.text.literate import LiterateTreaty, Section, read_literate
 
-LIST_KEYS = ("parties", "signatories", "languages", "readings", "named_readings", "norms", "facts")
-ONCE_KEYS = ("treaty", "lifecycle", "signed", "authentic")
+LIST_KEYS = ("parties", "signatories", "languages", "readings", "named_readings", "norms", "facts", "instruments")
+ONCE_KEYS = ("treaty", "lifecycle", "signed", "authentic", "general_law", "event_types")
 # Items that name the article they formalise; the block they stand in supplies the default.
-ARTICLE_ITEMS = ("norms", "readings", "facts")
+ARTICLE_ITEMS = ("norms", "readings", "facts", "instruments")
 
 
 @dataclass

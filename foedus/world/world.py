@@ -218,6 +218,8 @@ def norm_spans(norms: Iterable[Norm], lifecycle: LifecycleResult) -> list[NormSp
                 continue
             start = in_force[norm.introduced_by]
         ends = [in_force[i] for i in norm.ended_by if i in in_force]
+        if norm.id in lifecycle.norms_ended:
+            ends.append(lifecycle.norms_ended[norm.id])
         end = min(ends) if ends else None
         if start is not None and end is not None and end <= start:
             continue
