@@ -465,14 +465,15 @@ def _compile_norm(norm: Norm, i: int, cc: ConditionCompiler, locate: Any, durati
     bearer, bearer_expr = who(norm.bearer, "bearer")
     counterparty, counter_expr = who(norm.counterparty, "counterparty")
 
-    def patterns(key: str, items: list[ActPattern]) -> tuple[CompiledPattern, ...]:
+    def patterns(key: str, items: list[ActPattern], scope: set[str] | None = None) -> tuple[CompiledPattern, ...]:
         out = []
         for j, p in enumerate(items):
             if p.on not in vocab:
                 raise FoedusError(f"unknown event type {p.on!r} in {key} of norm {norm.id!r}",
                                   where=locate((*base, key, j, "on")),
                                   expected=expected_one_of(p.on, list(vocab), "an event type"))
-            when = _condition(cc, p.when, names, locate((*base, key, j, "when"))) if p.when else None
+            when = _condition(cc, p.when, names if scope is None else scope,
+                              locate((*base, key, j, "when"))) if p.when else None
             out.append(CompiledPattern(on=p.on, when=when, says=p.says))
         return tuple(out)
 
@@ -497,7 +498,7 @@ def _compile_norm(norm: Norm, i: int, cc: ConditionCompiler, locate: Any, durati
         honoured_by=patterns("honoured_by", norm.honoured_by),
         violated_by=patterns("violated_by", norm.violated_by),
         discharged_by=patterns("discharged_by", norm.discharged_by),
-        ends_with=patterns("ends_with", norm.ends_with),
+        ends_with=patterns("ends_with", norm.ends_with, scope=set()),  # the norm ends for every party at once
         exists=exists,
     )
 

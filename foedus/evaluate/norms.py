@@ -269,7 +269,8 @@ class NormBook:
             self._ends(e)
         if in_force:
             for inst in list(self.instances):
-                if inst.record.bearer in self.parties_today and inst.record.state != "suspended":
+                if inst.record.bearer in self.parties_today and inst.record.state != "suspended" \
+                        and self._in_effect(inst.cnorm):
                     self.weigh(inst, e)
         for cnorm in self.triggered:
             if e.type not in cnorm.trigger_on:
