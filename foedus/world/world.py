@@ -349,6 +349,7 @@ class World:
     horizon: date
     notes: list[str] = field(default_factory=list)
     _signed: dict[str, Event] = field(default_factory=dict, repr=False)
+    _superseded: dict[str, list[Event]] = field(default_factory=dict, repr=False)
 
     # --- building ---------------------------------------------------------------------------------
 
@@ -401,11 +402,12 @@ class World:
                                                 registry=registry)
         bound = _bind(timeline, compiled)
         horizon = _horizon(models, bound)
-        lifecycles = {tid: evaluate_lifecycle(ct, bound.events, horizon)[0] for tid, ct in compiled.items()}
+        lifecycles, superseded = _lifecycles(compiled, bound, horizon)
         facts = _facts(compiled, lifecycles, registry)
         world = cls(models=tuple(models), compiled=compiled, registry=registry, timeline=bound,
                     lifecycles=lifecycles, facts=facts, horizon=horizon, notes=notes)
         world._signed = _signature_events(compiled, bound)
+        world._superseded = superseded
         return world
 
     # --- questions --------------------------------------------------------------------------------
@@ -430,12 +432,14 @@ class World:
         return found
 
     def events_for(self, treaty_id: str) -> Timeline:
-        """The timeline's events plus the derived ``treaty_signed`` events that concern the treaty."""
+        """The timeline's events plus the events the world derives that concern the treaty: the signature of
+        other treaties (``treaty_signed``) and its supersession by a later treaty that says it replaces it."""
         ct = self.compiled_treaty(treaty_id)
         parties = set(ct.parties)
         derived = [e for tid, e in self._signed.items() if tid != treaty_id
                    and (parties.intersection(e.actors)
                         or parties.intersection(e.attributes.get("directed_against", [])))]
+        derived += self._superseded.get(treaty_id, [])
         events = sorted([*self.timeline.events, *derived], key=lambda e: (e.date, e.line or 0, e.id))
         return Timeline(id=self.timeline.id, description=self.timeline.description, events=tuple(events),
                         states=self.timeline.states, file=self.timeline.file,
@@ -601,6 +605,52 @@ def _threat_segments(start: date, end: date | None, effective: list[NormSpan], r
 def _threats(norms: Iterable[Norm], registry: StateRegistry) -> list[str]:
     """The states ``norms`` name as threats, by world id, sorted."""
     return sorted({registry.canonical(t) or t for norm in norms for t in norm.threat})
+
+
+def _lifecycles(compiled: dict[str, CompiledTreaty], timeline: Timeline, horizon: date
+                ) -> tuple[dict[str, LifecycleResult], dict[str, list[Event]]]:
+    """Every model's lifecycle as of ``horizon``; a treaty that a later one replaces (``supersedes``) is
+    evaluated after it, with a derived ``supersession`` event on the later treaty's entry into force —
+    unless the timeline itself records that treaty's supersession (then the record decides)."""
+    recorded = {e.treaty for e in timeline.events if e.type == "supersession" and e.treaty}
+    for e in timeline.events:
+        if e.type == "treaty_in_force":
+            replaced = e.attributes.get("replaces")
+            recorded.update(str(r) for r in (replaced if isinstance(replaced, list) else [replaced] if replaced
+                                             else []))
+    later: dict[str, list[str]] = {}  # treaty -> the treaties that replace it
+    for tid, ct in compiled.items():
+        for old in ct.lifecycle.supersedes:
+            if old in compiled and old not in recorded:
+                later.setdefault(old, []).append(tid)
+    lifecycles: dict[str, LifecycleResult] = {}
+    derived: dict[str, list[Event]] = {}
+    visiting: set[str] = set()
+
+    def settle(tid: str) -> None:
+        if tid in lifecycles:
+            return
+        if tid in visiting:
+            raise FoedusError(f"{tid} and the treaties it replaces replace one another", where=Location(tid),
+                              expected="`supersedes:` that name earlier treaties only")
+        visiting.add(tid)
+        for newer in later.get(tid, []):
+            settle(newer)
+            life = lifecycles[newer]
+            if life.entry_into_force is not None:
+                bound = tuple(p.party for p in life.parties if p.bound_on(life.entry_into_force))
+                derived.setdefault(tid, []).append(Event(
+                    id=f"world:{newer}:supersedes:{tid}", date=life.entry_into_force, type="supersession",
+                    actors=bound or compiled[newer].parties, treaty=tid, attributes={"by": newer},
+                    source=f"treaty model {newer} (supersedes: {tid})",
+                    note="derived from the later treaty's model by the world", file=compiled[newer].file))
+        events = tuple(sorted([*timeline.events, *derived.get(tid, [])], key=lambda e: (e.date, e.line or 0, e.id)))
+        lifecycles[tid] = evaluate_lifecycle(compiled[tid], events, horizon)[0]
+        visiting.discard(tid)
+
+    for tid in compiled:
+        settle(tid)
+    return {tid: lifecycles[tid] for tid in compiled}, derived
 
 
 def _signature_events(compiled: dict[str, CompiledTreaty], timeline: Timeline) -> dict[str, Event]:
