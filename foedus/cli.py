@@ -200,6 +200,20 @@ def schema(out: Annotated[Path | None, typer.Option("--out", help="write to this
 
 @app.command()
 @guarded
+def reference(out: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None) -> None:
+    """Print the model language reference (every block and field, condition function, event type, lifecycle
+    rule, state machine, the timeline and scenario formats), generated from the code."""
+    from foedus.reference import generate
+
+    text = generate()
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+@guarded
 def machines(as_json: JsonOpt = False) -> None:
     """Print the declared state machines of the treaty and of norms."""
     from foedus.evaluate import machines as m
