@@ -8,7 +8,7 @@ from foedus.compile.compiler import CompiledTreaty
 from foedus.errors import FoedusError, Location
 from foedus.evaluate.results import Outcome
 from foedus.model.events import Event, Timeline
-from foedus.report.json_report import instance_dict, plain
+from foedus.report.json_report import instance_dict, party_dict, plain
 
 
 def _event(e: Event) -> dict[str, Any]:
@@ -26,22 +26,53 @@ def _article(ct: CompiledTreaty, aid: str | None) -> dict[str, Any] | None:
     return {"id": art.id, "heading": art.heading, "text": art.text, "line": art.line}
 
 
+def _term_set_by(ct: CompiledTreaty, outcome: Outcome) -> dict[str, Any] | None:
+    """Which instrument set the current term (None: the treaty's own clause), with its entry into force."""
+    lc = outcome.lifecycle
+    if lc.current_term is None:
+        return None
+    info = next((t for t in lc.term_info if t.number == lc.current_term.number), None)
+    if info is None or info.set_by is None:
+        return {"term": lc.current_term.number, "instrument": None, "title": "the treaty's own clause",
+                "article": ct.lifecycle.article, "in_force_on": plain(lc.entry_into_force)}
+    version = next((v for v in lc.versions if v.instrument == info.set_by), None)
+    return {"term": lc.current_term.number, "instrument": info.set_by,
+            "title": version.title if version else info.set_by,
+            "article": ct.lifecycle.instruments[info.set_by].instrument.article
+            if info.set_by in ct.lifecycle.instruments else None,
+            "in_force_on": plain(version.start) if version else None}
+
+
 def explain(ct: CompiledTreaty, timeline: Timeline, outcome: Outcome, item: str) -> dict[str, Any]:
-    """``item``: a norm instance id, a norm id (all its instances), an event id, or ``treaty``."""
+    """``item``: a norm instance id, a norm id (all its instances), an event id, a party, or ``treaty``."""
     events = {e.id: e for e in timeline.events}
     reading = {"name": outcome.reading, "choices": outcome.choices}
     if item == "treaty":
         lc = outcome.lifecycle
-        used = sorted({eid for c in lc.changes for eid in c.events} | {n.event for n in lc.notices})
+        used = sorted({eid for c in lc.changes for eid in c.events} | {n.event for n in lc.notices}
+                      | {eid for p in lc.parties for c in p.history for eid in c.events})
         return {
             "item": "treaty", "as_of": outcome.as_of.isoformat(), "reading": reading,
             "answer": {"state": lc.state, "in_force": lc.in_force, "ends_on": plain(lc.ends_on),
-                       "expires_on": plain(lc.expires_on), "end_reason": lc.end_reason},
+                       "expires_on": plain(lc.expires_on), "end_reason": lc.end_reason,
+                       "extension_fixed_since": plain(lc.extension_fixed_since)},
+            "term_set_by": _term_set_by(ct, outcome),
             "events": [_event(events[e]) for e in used if e in events],
             "rule": {"lifecycle": plain(ct.lifecycle), "terms": plain(lc.terms), "notices": plain(lc.notices)},
+            "versions": plain(lc.versions),
+            "parties": [{**party_dict(p), "history": plain(p.history)} for p in lc.parties],
             "changes": plain(lc.changes),
             "article": _article(ct, ct.lifecycle.article),
         }
+    party = outcome.lifecycle.party(item) or outcome.lifecycle.party(ct.registry.canonical(item) or "")
+    if party is not None:
+        used = sorted({eid for c in party.history for eid in c.events})
+        return {"item": item, "as_of": outcome.as_of.isoformat(), "reading": reading,
+                "party": {**party_dict(party), "history": plain(party.history)},
+                "events": [_event(events[e]) for e in used if e in events],
+                "notices": plain([n for n in outcome.lifecycle.notices if n.party == party.party]),
+                "invalid": plain([a for a in outcome.invalid_acts if a.actor == party.party]),
+                "article": _article(ct, ct.lifecycle.article)}
     instances = [i for i in outcome.instances if i.id == item] or [i for i in outcome.instances if i.norm == item]
     if instances:
         out = []
@@ -90,4 +121,5 @@ def explain(ct: CompiledTreaty, timeline: Timeline, outcome: Outcome, item: str)
         }
     known = sorted({i.id for i in outcome.instances} | {n.id for n in ct.norms})
     raise FoedusError(f"nothing called {item!r} in {ct.id} as of {outcome.as_of}", where=Location(ct.file),
-                      expected="`treaty`, an event id, a norm id or an instance id such as " + ", ".join(known[:4]))
+                      expected="`treaty`, a party, an event id, a norm id or an instance id such as "
+                      + ", ".join(known[:4]))

@@ -39,6 +39,11 @@ def render_status(d: dict[str, Any]) -> str:
                                                       " unless extended"))
     if d.get("next_deadline"):
         console.print(f"next deadline: {d['next_deadline']}")
+    parties = Table("party", "state", "bound from", "until", "why")
+    for p in d.get("parties", []):
+        parties.add_row(f"{p['name']} ({p['party']})", p["state"], p["bound_from"] or "", p["bound_until"] or "",
+                        p["reason"])
+    console.print(parties)
     table = Table("norm instance", "article", "bearer → counterparty", "state", "deadline")
     for n in d["norms"]:
         table.add_row(n["id"], n["article"] or "", f"{n['bearer']} → {n['counterparty']}", _s(n["state"]),
@@ -157,8 +162,31 @@ def render_explain(d: dict[str, Any]) -> str:
         if d.get("answer"):
             console.print(d["answer"])
             article(d.get("article"))
+    elif "party" in d:
+        p = d["party"]
+        until = f" until {p['bound_until']}" if p["bound_until"] else ""
+        console.print(f"{p['name']} ({p['party']}): {p['state']}"
+                      + (f", bound from {p['bound_from']}{until}" if p["bound_from"] else "") + f" — {p['reason']}")
+        console.print("history:")
+        for c in p["history"]:
+            console.print(f"  {c['date']}: {c['before']} → {c['after']} — {c['because']}")
+        for n in d["notices"]:
+            console.print(f"  notice {n['date']}: {n['verdict']} — {n['effect']}")
+        for a in d["invalid"]:
+            console.print(f"  [red]invalid act[/red] {a['date']} {a['type']}: {a['reason']}")
+        console.print("events:")
+        events(d["events"])
+        article(d.get("article"))
     elif d["item"] == "treaty":
         console.print(f"answer: {d['answer']}")
+        term = d.get("term_set_by")
+        if term:
+            console.print(f"current term set by {term['title']}"
+                          + (f" (in force {term['in_force_on']})" if term.get("in_force_on") else ""))
+        for p in d.get("parties", []):
+            until = f" until {p['bound_until']}" if p["bound_until"] else ""
+            console.print(f"  party {p['party']}: {p['state']}"
+                          + (f", bound from {p['bound_from']}{until}" if p["bound_from"] else "") + f" — {p['reason']}")
         console.print("events:")
         events(d["events"])
         console.print("changes:")
