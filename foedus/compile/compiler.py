@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from foedus.compile.conditions import Compiled, ConditionCompiler, Context
 from foedus.compile.readings import Reading, choose_reading
@@ -218,7 +220,7 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
             raise FoedusError(f"not a duration: {value!r}", where=locate(path),
                               expected="e.g. '30 years' or '7 days'") from None
 
-    lc = treaty.lifecycle
+    lc = _resolved(treaty.lifecycle, values, ("lifecycle",), locate)
 
     def choice(value: Any, path: tuple[str | int, ...], allowed: tuple[str, ...]) -> str:
         got = str(resolve(value, path))
@@ -232,22 +234,29 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
             return None
         period = duration(n.period, (*path, "period"))
         assert period is not None
-        return NoticeRule(period=period, inclusive=n.last_day_included,
+        return NoticeRule(period=period, inclusive=bool(known(n.last_day_included)),
                           opens=duration(n.opens, (*path, "opens")),
-                          late=choice(n.late, (*path, "late"), ("next_term", "lapses")),
+                          late=choice(n.late, (*path, "late"), ("next_term", "lapses", "withdrawal")),
                           effect=choice(n.effect, (*path, "effect"), ("party_leaves", "treaty_ends")),
-                          form=n.form, to=n.to, counts=n.counts, article=n.article or lc.article)
+                          form=str(known(n.form)), to=known(n.to), counts=str(known(n.counts)),
+                          article=n.article or lc.article)
 
     def withdrawal_rule(w: Withdrawal | None, path: tuple[str | int, ...]) -> WithdrawalRule | None:
         if w is None:
             return None
         notice = duration(w.notice, (*path, "notice"))
         assert notice is not None
-        opens: str | Duration = w.opens if w.opens in ("entry_into_force", "term") else Duration.parse(w.opens)
-        return WithdrawalRule(notice=notice, opens=opens, form=w.form, to=w.to, counts=w.counts,
-                              article=w.article or lc.article)
+        raw = str(known(w.opens))
+        opens: str | Duration = raw if raw in ("entry_into_force", "term") else Duration.parse(raw)
+        return WithdrawalRule(notice=notice, opens=opens, form=str(known(w.form)), to=known(w.to),
+                              counts=str(known(w.counts)), article=w.article or lc.article)
 
     party_ids = tuple(p.id for p in treaty.parties)
+
+    def minimum(value: int, path: tuple[str | int, ...]) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise FoedusError(f"minimum_parties is {value!r}", where=locate(path), expected="a whole number ≥ 0")
+        return value
 
     def accession(value: Any, path: tuple[str | int, ...]) -> str | tuple[str, ...]:
         if isinstance(value, list):
@@ -267,10 +276,10 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
         term_from=choice(lc.term_from, ("lifecycle", "term_from"), ("entry_into_force", "signature")),
         extension=duration(lc.extension, ("lifecycle", "extension")),
         extensions_limit=limit,
-        after_term=lc.after_term,
+        after_term=str(known(lc.after_term)),
         notice=notice_rule(lc.notice, ("lifecycle", "notice")),
         withdrawal=withdrawal_rule(lc.withdrawal, ("lifecycle", "withdrawal")),
-        minimum_parties=lc.minimum_parties,
+        minimum_parties=minimum(known(lc.minimum_parties), ("lifecycle", "minimum_parties")),
         accession=accession(lc.accession, ("lifecycle", "accession")),
     )
     instruments: dict[str, CompiledInstrument] = {}
@@ -279,12 +288,12 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
         if ins.id in instruments:
             raise FoedusError(f"instrument id {ins.id!r} is used twice", where=locate((*path, "id")),
                               expected="unique instrument ids")
-        ch = ins.changes
+        ch = _resolved(ins.changes, values, (*path, "changes"), locate)
         changes: dict[str, Any] = {}
         for key in ("term", "extension"):
             value = getattr(ch, key)
             if value is not None:
-                changes[key] = None if value == "none" else Duration.parse(value)
+                changes[key] = None if value == "none" else Duration.parse(str(known(value)))
         for key in ("term_from", "extensions_limit", "after_term", "ends_on", "minimum_parties"):
             if getattr(ch, key) is not None:
                 changes[key] = getattr(ch, key)
@@ -302,13 +311,13 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
                                       where=locate((*path, "changes", key, j)),
                                       expected="a party id of this model (one of " + ", ".join(party_ids) + ")")
         instruments[ins.id] = CompiledInstrument(
-            instrument=ins, consent=ins.consent if ins.consent is not None else lc.amendment_consent,
+            instrument=ins, consent=_consent(ins.consent if ins.consent is not None else lc.amendment_consent),
             changes=changes, parties_added=tuple(ch.parties_added), parties_removed=tuple(ch.parties_removed))
     for j, tid in enumerate(lc.supersedes):
         if tid == treaty.id:
             raise FoedusError("a treaty cannot supersede itself", where=locate(("lifecycle", "supersedes", j)),
                               expected="the id of an earlier treaty")
-    later = None if lc.later_parties == "on_deposit" else Duration.parse(lc.later_parties)
+    later = None if lc.later_parties == "on_deposit" else Duration.parse(str(known(lc.later_parties)))
     lifecycle = CompiledLifecycle(
         entry_into_force=choice(lc.entry_into_force, ("lifecycle", "entry_into_force"),
                                 ("ratification_by_all", "exchange_of_instruments", "signature", "fixed_date",
@@ -316,7 +325,7 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
         entry_into_force_on=lc.entry_into_force_on,
         term=base.term,
         term_from=str(base.term_from),
-        in_force_on_expiry_date=lc.in_force_on_expiry_date,
+        in_force_on_expiry_date=bool(known(lc.in_force_on_expiry_date)),
         extension=base.extension,
         extensions_limit=base.extensions_limit,
         notice_period=base.notice.period if base.notice else None,
@@ -326,14 +335,14 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
         rounding=lc.date_rounding,
         article=lc.article,
         notice_article=(base.notice.article or lc.article) if base.notice else lc.article,
-        after_term=lc.after_term,
+        after_term=base.after_term,
         base=base,
-        instruments_required=lc.instruments_required,
+        instruments_required=known(lc.instruments_required),
         delay=duration(lc.delay, ("lifecycle", "delay")),
         later_parties=later,
         depositary=lc.depositary,
-        amendment_consent=lc.amendment_consent,
-        on_leaving=lc.on_leaving,
+        amendment_consent=_consent(lc.amendment_consent),
+        on_leaving=str(known(lc.on_leaving)),
         supersedes=tuple(lc.supersedes),
         instruments=instruments,
     )
@@ -372,6 +381,55 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
         norms.append(_compile_norm(norm, i, cc, locate, duration, party_ids, chosen.as_dict()))
     return CompiledTreaty(treaty=treaty, reading=chosen, lifecycle=lifecycle, norms=tuple(norms),
                           registry=registry, file=file, smap=smap)
+
+
+M = TypeVar("M", bound=BaseModel)
+V = TypeVar("V")
+
+
+def _consent(value: object) -> str | int:
+    assert isinstance(value, str | int)
+    return value
+
+
+def known(value: V | ReadingRef) -> V:
+    """A value after the readings were resolved (``_resolved``): never a ``{reading: …}`` any more."""
+    assert not isinstance(value, ReadingRef)
+    return value
+
+
+def _resolved(model: M, values: dict[str, Any], path: tuple[str | int, ...], locate: Any) -> M:
+    """``model`` with every ``{reading: POINT}`` replaced by the chosen option's value, checked again by the
+    model's own rules (so an option's value of the wrong kind is an error at the reading's place)."""
+    substituted: list[tuple[tuple[str | int, ...], str]] = []
+
+    def walk(value: Any, where: tuple[str | int, ...]) -> Any:
+        if isinstance(value, dict):
+            if set(value) == {"reading"} and isinstance(value["reading"], str):
+                point = value["reading"]
+                if point not in values:
+                    raise FoedusError(f"unknown reading point {point!r}", where=locate((*path, *where)),
+                                      expected="a point declared under `readings:`")
+                substituted.append((where, point))
+                return values[point]
+            return {k: walk(v, (*where, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, (*where, i)) for i, v in enumerate(value)]
+        return value
+
+    raw = model.model_dump(by_alias=True, exclude_unset=True)
+    resolved = walk(raw, ())
+    if not substituted:
+        return model
+    try:
+        return type(model).model_validate(resolved)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if isinstance(p, int) or not str(p).startswith(("function-", "union[")))
+        at = next(((w, pt) for w, pt in substituted if tuple(loc[:len(w)]) == w), substituted[0])
+        raise FoedusError(f"the reading's option at {at[1]!r} gives {'.'.join(map(str, at[0]))} a value it cannot "
+                          f"take ({err['msg']})", where=locate((*path, *at[0])),
+                          expected="an option value of the field's kind") from None
 
 
 def _check_named_readings(treaty: Treaty, smap: SourceMap | None, file: str) -> None:

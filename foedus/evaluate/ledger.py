@@ -493,7 +493,7 @@ class Ledger:
         if rule == "signature":
             return "signature"
         if rule == "deposit":
-            need = required_count(self.lc.instruments_required, len(original))
+            need = max(required_count(self.lc.instruments_required, len(original)), self.values.minimum_parties)
             have = len({pid for _, pid, _ in self.instruments_deposited})
             return f"the deposit of {need - have} more instrument(s) ({have} of {need} deposited)"
         if rule == "fixed_date":

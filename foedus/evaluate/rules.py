@@ -237,7 +237,8 @@ def _check_entry(led: Ledger, e: Event) -> None:
                _bound_at_entry(led, e.date, consented))
     elif rule == "deposit":
         deposited = list(dict.fromkeys(pid for _, pid, _ in led.instruments_deposited))
-        need = required_count(led.lc.instruments_required, len(original))
+        # No treaty is in force between fewer states than it needs to remain in force.
+        need = max(required_count(led.lc.instruments_required, len(original)), led.values.minimum_parties)
         if len(deposited) >= need:
             events = tuple(ev for _, _, ev in led.instruments_deposited)
             because = f"in force upon the deposit of the {_ordinal(need)} instrument"

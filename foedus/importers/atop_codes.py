@@ -210,7 +210,7 @@ def derive_codes(model: Treaty | CompiledTreaty, timeline: Timeline | None = Non
     horizon = _horizon(treaty, [e.date for e in events])
     life, _ = evaluate_lifecycle(ct, events, horizon)
     begin = treaty.signed.date if treaty.signed else (
-        model_lc.entry_into_force_on if lc.entry_into_force == "fixed_date" else life.entry_into_force)
+        ct.lifecycle.entry_into_force_on if lc.entry_into_force == "fixed_date" else life.entry_into_force)
     if begin is None:
         notes["begyr"] = "no signature and no entry into force on record"
     codes.update(zip(("begyr", "begmo", "begday"), _ymd(begin), strict=True))
@@ -221,7 +221,7 @@ def derive_codes(model: Treaty | CompiledTreaty, timeline: Timeline | None = Non
 def _horizon(treaty: Treaty, event_dates: Iterable[date]) -> date:
     lc = treaty.lifecycle
     dates = [*event_dates, *(d for d in (lc.entry_into_force_on, lc.ended_on,
-                                         treaty.signed.date if treaty.signed else None) if d is not None)]
+                                         treaty.signed.date if treaty.signed else None) if isinstance(d, date))]
     return max(dates, default=_FIRST_DAY)
 
 

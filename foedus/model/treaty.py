@@ -137,10 +137,11 @@ class NoticeForm(Strict):
     """How a notice must be given, as the clause says; what the record does not say is presumed regular
     (and the explanation says so)."""
 
-    form: Literal["written", "any"] = Field("any", description="'written' when the text says 'in writing'")
-    to: str | None = Field(None, description="the addressee the text names: 'depositary', 'the other parties', "
-                           "or a party id (None: not stated)")
-    counts: Literal["sent", "received"] = Field(
+    form: Literal["written", "any"] | ReadingRef = Field("any",
+                                                         description="'written' when the text says 'in writing'")
+    to: str | ReadingRef | None = Field(None, description="the addressee the text names: 'depositary', 'the other "
+                                        "parties', or a party id (None: not stated)")
+    counts: Literal["sent", "received"] | ReadingRef = Field(
         "sent", description="which date counts: the day the notice is given (sent) or received by its addressee")
 
 
@@ -148,13 +149,15 @@ class Notice(NoticeForm):
     """Notice that stops a tacit extension: at least ``period`` before the current term's expiry."""
 
     period: DurationText | ReadingRef
-    last_day_included: bool = Field(description="whether a notice given exactly `period` before expiry is timely")
+    last_day_included: bool | ReadingRef = Field(
+        description="whether a notice given exactly `period` before expiry is timely")
     opens: DurationText | ReadingRef | None = Field(
         None, description="a window that opens too: a notice given more than this before expiry is too early "
         "('not earlier than two years nor later than one year before')")
     by: Literal["any_party"] = "any_party"
-    late: Literal["next_term", "lapses"] | ReadingRef = Field(
-        "next_term", description="what a notice given after the deadline does")
+    late: Literal["next_term", "lapses", "withdrawal"] | ReadingRef = Field(
+        "next_term", description="what a notice given after the deadline does: it counts for the next term, it "
+        "lapses, or it takes effect as a withdrawal under the withdrawal clause (never before the term ends)")
     effect: Literal["party_leaves", "treaty_ends"] | ReadingRef = Field(
         "party_leaves", description="a timely notice takes the party out at the end of the term (the treaty goes "
         "on for the others if enough remain), or ends the treaty for all")
@@ -165,7 +168,7 @@ class Withdrawal(NoticeForm):
     """A party may leave the treaty by notice: it ceases to be bound ``notice`` after giving it."""
 
     notice: DurationText | ReadingRef = Field("0 days", description="how long after the notice it takes effect")
-    opens: Literal["entry_into_force", "term"] | DurationText = Field(
+    opens: Literal["entry_into_force", "term"] | DurationText | ReadingRef = Field(
         "entry_into_force", description="from when notice may be given: from entry into force, once the "
         "initial term has run ('term'), or a duration after entry into force")
     article: str | None = None
@@ -174,40 +177,41 @@ class Withdrawal(NoticeForm):
 class Lifecycle(Strict):
     article: str | None = None
     entry_into_force: EntryRule | ReadingRef
-    entry_into_force_on: StrictDate | None = Field(None, description="with entry_into_force: fixed_date")
-    instruments_required: Consent | None = Field(
+    entry_into_force_on: StrictDate | ReadingRef | None = Field(None,
+                                                                description="with entry_into_force: fixed_date")
+    instruments_required: Consent | ReadingRef | None = Field(
         None, description="with entry_into_force: deposit — the number of instruments (or 'majority', "
         "'two_thirds' of the signatories) whose deposit brings the treaty into force")
-    delay: DurationText | None = Field(
+    delay: DurationText | ReadingRef | None = Field(
         None, description="the treaty enters into force this long after its rule is met (e.g. '30 days')")
     depositary: str | None = Field(None, description="who keeps the instruments, as the text names it")
     exchange_of_instruments_at: str | None = None
-    later_parties: Literal["on_deposit"] | DurationText = Field(
+    later_parties: Literal["on_deposit"] | DurationText | ReadingRef = Field(
         "on_deposit", description="a state whose instrument takes effect after the entry into force is bound on "
         "its deposit, or this long after it")
-    accession: Literal["closed", "any_state", "invited"] | list[str] = Field(
+    accession: Literal["closed", "any_state", "invited"] | list[str] | ReadingRef = Field(
         "closed", description="who may accede: nobody, any state, a state invited by all the parties, or the "
         "listed states")
-    amendment_consent: Consent = Field(
+    amendment_consent: Consent | ReadingRef = Field(
         "all", description="whose consent an instrument changing the treaty needs: all the parties bound, a "
         "majority, two thirds, or a number")
-    minimum_parties: int = Field(2, ge=0, description="the treaty ends when fewer parties remain bound (0: never "
+    minimum_parties: int | ReadingRef = Field(2, description="the treaty ends when fewer parties remain bound (0: never "
                                  "for want of parties — imported records, where only the recorded end counts)")
-    on_leaving: Literal["discharged", "carried"] = Field(
+    on_leaving: Literal["discharged", "carried"] | ReadingRef = Field(
         "discharged", description="what becomes of an open triggered duty when its bearer or counterparty stops "
         "being bound: it is discharged, or carried to its deadline")
     supersedes: list[str] = Field(default_factory=list, description="treaties this one replaces: each ends when "
                                   "this one enters into force between the same parties")
     term: DurationText | ReadingRef | None = Field(None, description="None: no fixed term")
     term_from: Literal["entry_into_force", "signature"] | ReadingRef = "entry_into_force"
-    in_force_on_expiry_date: bool = Field(
+    in_force_on_expiry_date: bool | ReadingRef = Field(
         False, description="false: the expiry date is the first day the treaty is no longer in force")
     extension: DurationText | ReadingRef | None = Field(None, description="length of each tacit extension")
     extensions_limit: int | ReadingRef | None = Field(None, description="None: any number of extensions")
     notice: Notice | None = None
     withdrawal: Withdrawal | None = Field(None, description="None: the treaty has no withdrawal clause")
-    ended_on: StrictDate | None = Field(None, description="a recorded end date (imported models)")
-    after_term: Literal["expires", "continues"] = Field(
+    ended_on: StrictDate | ReadingRef | None = Field(None, description="a recorded end date (imported models)")
+    after_term: Literal["expires", "continues"] | ReadingRef = Field(
         "expires", description="when a term with no tacit extension runs out: the treaty expires, or it "
         "continues in force with no fixed end")
     indefinite: bool = Field(False, description="the text says the treaty remains in force indefinitely")
@@ -222,7 +226,7 @@ class Lifecycle(Strict):
             raise ValueError("entry_into_force: fixed_date needs entry_into_force_on")
         if self.entry_into_force == "deposit" and self.instruments_required is None:
             raise ValueError("entry_into_force: deposit needs instruments_required")
-        if self.after_term == "continues" and (self.term is None or self.extension is not None):
+        if self.after_term == "continues" and self.term is None:
             raise ValueError("after_term: continues needs a term and no extension")
         if self.indefinite and self.until is not None:
             raise ValueError("a treaty in force indefinitely has no `until`")
@@ -232,17 +236,18 @@ class Lifecycle(Strict):
 class Changes(Strict):
     """What an instrument changes, from its own entry into force. Each value replaces the treaty's."""
 
-    term: DurationText | None = Field(None, description="a new term")
-    term_from: Literal["entry_into_force", "signature", "instrument"] | StrictDate | None = Field(
+    term: DurationText | ReadingRef | None = Field(None, description="a new term")
+    term_from: Literal["entry_into_force", "signature", "instrument"] | StrictDate | ReadingRef | None = Field(
         None, description="from when the new term counts: the treaty's entry into force or signature, the "
         "instrument's own entry into force, or a date")
-    extension: DurationText | Literal["none"] | None = None
-    extensions_limit: int | None = None
-    after_term: Literal["expires", "continues"] | None = None
+    extension: DurationText | Literal["none"] | ReadingRef | None = None
+    extensions_limit: int | ReadingRef | None = None
+    after_term: Literal["expires", "continues"] | ReadingRef | None = None
     notice: Notice | Literal["none"] | None = None
     withdrawal: Withdrawal | Literal["none"] | None = None
-    ends_on: StrictDate | None = Field(None, description="the treaty ends on this date (first day out of force)")
-    minimum_parties: int | None = Field(None, ge=1)
+    ends_on: StrictDate | ReadingRef | None = Field(
+        None, description="the treaty ends on this date (first day out of force)")
+    minimum_parties: int | ReadingRef | None = None
     accession: Literal["closed", "any_state", "invited"] | list[str] | None = None
     parties_added: list[str] = Field(default_factory=list, description="party ids that become bound with it")
     parties_removed: list[str] = Field(default_factory=list, description="party ids that cease to be bound")

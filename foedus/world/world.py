@@ -140,7 +140,7 @@ def named_dates(model: Treaty) -> Iterator[date]:
     spells = [d for p in model.parties for spell in p.recorded_spells() for d in (spell.joined, spell.left)]
     for when in (lc.entry_into_force_on, lc.ended_on, model.signed.date if model.signed else None, *spells,
                  *(i.in_force_on for i in model.instruments)):
-        if when is not None and when != date.min:
+        if isinstance(when, date) and when != date.min:  # a reading's date is not a date the model names
             yield when
 
 
@@ -663,7 +663,7 @@ def _signature_events(compiled: dict[str, CompiledTreaty], timeline: Timeline) -
             continue
         lc = model.lifecycle
         when = model.signed.date if model.signed else (
-            lc.entry_into_force_on if lc.entry_into_force == "fixed_date" else None)
+            ct.lifecycle.entry_into_force_on if ct.lifecycle.entry_into_force == "fixed_date" else None)
         if when is None:
             continue
         existing = existing_norms(ct)
