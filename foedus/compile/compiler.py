@@ -156,6 +156,7 @@ class CompiledLifecycle:
     on_leaving: str = "discharged"
     supersedes: tuple[str, ...] = ()
     instruments: dict[str, CompiledInstrument] = field(default_factory=dict)
+    accession_condition: Condition | None = None
 
     @property
     def terms(self) -> Terms:
@@ -318,6 +319,12 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
             raise FoedusError("a treaty cannot supersede itself", where=locate(("lifecycle", "supersedes", j)),
                               expected="the id of an earlier treaty")
     later = None if lc.later_parties == "on_deposit" else Duration.parse(str(known(lc.later_parties)))
+    points_of = {p.id: set(p.options) for p in reading_points(treaty)}
+    accession_condition = None
+    if lc.accession_condition:
+        cc0 = ConditionCompiler(treaty.id, party_ids, registry, points_of, Location(file))
+        accession_condition = _condition(cc0, lc.accession_condition, set(),
+                                         locate(("lifecycle", "accession_condition")))
     lifecycle = CompiledLifecycle(
         entry_into_force=choice(lc.entry_into_force, ("lifecycle", "entry_into_force"),
                                 ("ratification_by_all", "exchange_of_instruments", "signature", "fixed_date",
@@ -345,6 +352,7 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
         on_leaving=str(known(lc.on_leaving)),
         supersedes=tuple(lc.supersedes),
         instruments=instruments,
+        accession_condition=accession_condition,
     )
     if lifecycle.entry_into_force == "fixed_date" and lc.entry_into_force_on is None:
         raise FoedusError("entry_into_force: fixed_date needs entry_into_force_on", where=locate(("lifecycle",)),

@@ -25,12 +25,22 @@ from foedus.model.events import Event, vocabulary
 
 def run(ct: CompiledTreaty, events: tuple[Event, ...], as_of: date, facts: Facts) -> tuple[Ledger, NormBook]:
     """Settle every day up to ``as_of`` (``events`` are those dated on or before it, in timeline order)."""
-    led = Ledger(ct, as_of)
+    led = Ledger(ct, as_of, facts)
     book = NormBook(ct, led, facts)
     led.book = book
     vocab = vocabulary()
     led.acts_seen = any(e.treaty == ct.id and vocab[e.type].scope == "act" for e in events)
     rules.start(led, events)
+    choices = ct.reading.as_dict()
+
+    def counts(e: Event) -> bool:
+        """An event recorded with `under_reading: POINT=OPTION` counts only when the reading chooses that
+        option (one act read two ways: a notice under the clause, or an immediate withdrawal)."""
+        wanted = e.attributes.get("under_reading")
+        if wanted is None or e.treaty not in (None, ct.id):
+            return wanted is None or e.treaty != ct.id
+        point, _, option = str(wanted).partition("=")
+        return choices.get(point.strip()) == option.strip()
     i, n = 0, len(events)
     while True:
         day = events[i].date if i < n else None
@@ -47,11 +57,12 @@ def run(ct: CompiledTreaty, events: tuple[Event, ...], as_of: date, facts: Facts
         todays = events[i:j]
         for e in todays:
             # Acts under another treaty are not this treaty's; facts about the world concern every treaty.
-            if e.treaty == ct.id or vocab[e.type].scope == "world":
+            if (e.treaty == ct.id or vocab[e.type].scope == "world") and counts(e):
                 rules.apply_event(led, e)
         book.begin_day(led.in_force, tuple(led.bound()))
         for e in todays:
-            book.event(e)
+            if counts(e):
+                book.event(e)
         while led.day_end:
             pending, led.day_end = led.day_end, []
             for effect in pending:

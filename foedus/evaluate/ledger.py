@@ -113,8 +113,9 @@ class OpenTerm:
 class Ledger:
     """See the module docstring. ``today`` is the day being settled."""
 
-    def __init__(self, ct: CompiledTreaty, as_of: date):
+    def __init__(self, ct: CompiledTreaty, as_of: date, facts: Any = None):
         self.ct = ct
+        self.facts = facts
         self.lc = ct.lifecycle
         self.as_of = as_of
         self.today = date.min
@@ -393,6 +394,9 @@ class Ledger:
             expires_on: date | None = ends_on
         elif self.next_term is not None:
             expires_on = self.next_term.end
+        elif current is not None and current.end is not None and self.values.after_term == "continues" \
+                and not self.can_extend(current.number):
+            expires_on = None  # the treaty goes on after this term with no fixed end
         else:
             expires_on = current.end if current else None
         notice_deadline = self._notice_deadline(current, ends_on)
@@ -427,7 +431,9 @@ class Ledger:
         if current is None:
             return None
         if not self.in_force or self.eif is None or self.eif > self.as_of:
-            return current.notice_deadline
+            deadline = current.notice_deadline
+            # Once the treaty has ended, a deadline after its end is no deadline at all.
+            return deadline if self.ended_on is None or (deadline is not None and deadline < self.ended_on) else None
         goes_on = self.values.after_term == "continues" and self.values.extension is None
         if not self.can_extend(current.number) and not (goes_on and current.end is not None):
             return None

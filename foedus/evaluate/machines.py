@@ -145,9 +145,11 @@ OBLIGATION = StateMachine(
 PROHIBITION = StateMachine(
     name="prohibition",
     initial="active",
-    final=("violated", "expired"),
+    final=("violated", "expired", "discharged"),
     transitions=(
         T("active", "breaching act", "violated", "an act the norm forbids"),
+        T("active", "discharging act", "discharged", "an act that ends a triggered prohibition (the war it "
+          "concerned ended)"),
         T("violated", "breaching act", "violated", "a further forbidden act"),
         T("active", "term of duty ends", "expired", "the prohibition ends with the treaty (or the bearer's "
           "participation), never breached"),

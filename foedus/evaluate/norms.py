@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from foedus.evaluate.ledger import Ledger
 
 _OPEN = ("active", "held")
+_GENERIC = ("the other parties", "the other party", "each party", "all parties")
 _LIVE = ("active", "held", "suspended")
 # Powers exercised by the acts the lifecycle judges: one rule for both, so they never disagree.
 _POWER_ACTS = {"notice": "notice_of_denunciation", "withdrawal": "withdrawal"}
@@ -101,7 +102,7 @@ class NormBook:
         if spec in ("the other parties", "each party", "all parties") and inst.trigger is None:
             others = [p for p in (self.parties_today or tuple(self.led.bound())) if p != inst.record.bearer]
             return others[0] if len(others) == 1 else others
-        names = [n.strip() for n in inst.record.counterparty.split(",") if n.strip()]
+        names = _names(inst.record.counterparty)
         return names[0] if len(names) == 1 else names
 
     def resolve(self, value: str, expr: object, c: Context, bearer: str | None = None) -> list[str] | None:
@@ -168,7 +169,11 @@ class NormBook:
                 if bearer not in parties:
                     continue
                 counter = self.resolve(cnorm.counterparty, cnorm.counterparty_expr, c, bearer) or []
-                self.new(cnorm, bearer, ", ".join(counter), on, None, {}, because)
+                # Toward "the other parties" of a multilateral treaty: whoever is bound on the day, not a list
+                # frozen when the duty arose.
+                generic = len(counter) > 1 and cnorm.counterparty in _GENERIC
+                shown = cnorm.counterparty if generic else ", ".join(counter)
+                self.new(cnorm, bearer, shown, on, None, {}, because)
 
     def parties_bound(self, parties: list[str], on: date, because: str) -> None:
         if self.led.eif == on:

@@ -343,9 +343,22 @@ def _accession(led: Ledger, e: Event) -> None:
     if open_to == "invited":
         agreed = set(led.invitations.get(actor, set()))
         agreed.update(str(x) for x in (e.attributes.get("agreed_by") or []))
-        missing = [pid for pid in led.bound() if pid not in agreed]
+        # Parties bound only since today (an accession the same day) need not have invited it.
+        missing = [pid for pid in led.bound() if pid not in agreed
+                   and (led.parties[pid].bound_from or e.date) < e.date]
         if missing:
             led.invalid_act(e, f"{actor} was not invited by all the parties (not by {_and_list(missing)})")
+            return
+    condition = led.lc.accession_condition
+    if condition is not None:
+        from foedus.compile.conditions import Context
+
+        verdict = condition(Context(date=e.date, facts=led.facts, parties=tuple(led.bound()),
+                                    reading=led.ct.reading.as_dict(), event=e))
+        if verdict is not True:
+            led.invalid_act(e, f"{actor} does not meet the condition for accession"
+                            + (" (the record cannot tell)" if verdict is None else "")
+                            + f": {led.ct.treaty.lifecycle.accession_condition}")
             return
     p = p or led.join(actor, _name(led, actor))
     led.instruments_deposited.append((e.date, actor, e.id))
@@ -541,7 +554,18 @@ def _denunciation(led: Ledger, e: Event) -> None:
         led.move_party(actor, e.date, "notice", "gave timely notice of denunciation", (e.id,), article)
         led.notices.append(Notice(e.id, e.date, actor, "timely", effect, term.number, "denunciation", assumed))
         return
-    if v.notice.late == "lapses" or not led.can_extend(term.number):
+    if v.notice.late == "withdrawal" and v.withdrawal is not None and term.end is not None:
+        # A late notice takes effect as a withdrawal: the clause's time after the notice, never before the
+        # term ends.
+        effective = max(led.shift(counted, v.withdrawal.notice), term.end)
+        p.notice = PendingNotice(e, actor, "withdrawal", effective=effective)
+        led.move_party(actor, e.date, "notice", f"gave notice after the deadline {deadline}: it takes effect as a "
+                       f"withdrawal on {effective}", (e.id,), article)
+        led.notices.append(Notice(e.id, e.date, actor, "late", f"given after the deadline {deadline}: {actor} "
+                                  f"ceases to be bound on {effective}", term.number, "denunciation", assumed))
+        led.schedule(effective, "withdrawal takes effect", (actor, e.id))
+        return
+    if v.notice.late in ("lapses", "withdrawal") or not led.can_extend(term.number):
         led.notices.append(Notice(e.id, e.date, actor, "late", f"given after the deadline {deadline}: no effect",
                                   term.number, "denunciation", assumed))
         return
@@ -608,6 +632,10 @@ def _withdrawal(led: Ledger, e: Event) -> None:
             reject(f"withdrawal before {opens}, when the clause first allows it")
             return
     effective = led.shift(counted, w.notice)
+    stated = e.attributes.get("effective_on")
+    if stated is not None:
+        # A notice may set a later date of effect than the clause's minimum, never an earlier one.
+        effective = max(effective, _as_date(stated, effective))
     p = led.parties[actor]
     p.notice = PendingNotice(e, actor, "withdrawal", effective=effective)
     basis = " under general law (reading implied-withdrawal=twelve-months)" if general else ""

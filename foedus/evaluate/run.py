@@ -51,6 +51,8 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
             raise FoedusError(f"signature dated {e.date}, but the treaty records its signature on {signed}",
                               where=Location(e.file or "", e.line), expected=f"{signed}")
         attributes = dict(e.attributes)
+        if "under_reading" in attributes:
+            _check_under_reading(e, known)
         for key in _STATE_ATTRIBUTES:
             if key in attributes:
                 value = attributes[key]
@@ -63,6 +65,22 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
                          line=e.line, file=e.file))
     return Timeline(id=timeline.id, description=timeline.description, events=tuple(out),
                     states=timeline.states, file=timeline.file, hypothetical=timeline.hypothetical)
+
+
+def _check_under_reading(e: Event, known: Mapping[str, CompiledTreaty]) -> None:
+    """`under_reading: POINT=OPTION` must name a reading point and option of the treaty the event concerns."""
+    where = Location(e.file or "", e.line)
+    point, _, option = str(e.attributes["under_reading"]).partition("=")
+    ct = known.get(e.treaty or "")
+    if ct is None:
+        raise FoedusError("under_reading on an event that concerns no loaded treaty", where=where,
+                          expected="`treaty:` naming the treaty whose reading decides it")
+    from foedus.model.general_law import reading_points
+
+    options = {p.id: p.options for p in reading_points(ct.treaty)}
+    if point.strip() not in options or option.strip() not in options[point.strip()]:
+        raise FoedusError(f"under_reading {e.attributes['under_reading']!r} is not a reading of {ct.id}",
+                          where=where, expected="POINT=OPTION of that treaty (`foedus readings` lists them)")
 
 
 def evaluate(ct: CompiledTreaty, timeline: Timeline, as_of: date, facts: Facts | None = None) -> Outcome:

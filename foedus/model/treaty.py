@@ -192,11 +192,14 @@ class Lifecycle(Strict):
     accession: Literal["closed", "any_state", "invited"] | list[str] | ReadingRef = Field(
         "closed", description="who may accede: nobody, any state, a state invited by all the parties, or the "
         "listed states")
+    accession_condition: str | None = Field(
+        None, description="a condition the acceding state must meet, over the accession event (e.g. "
+        "\"event.actor in ['IRQ', 'JOR']\"); unknown or false: the accession is an invalid act")
     amendment_consent: Consent | ReadingRef = Field(
         "all", description="whose consent an instrument changing the treaty needs: all the parties bound, a "
         "majority, two thirds, or a number")
-    minimum_parties: int | ReadingRef = Field(2, description="the treaty ends when fewer parties remain bound (0: never "
-                                 "for want of parties — imported records, where only the recorded end counts)")
+    minimum_parties: int | ReadingRef = Field(
+        2, description="the treaty ends when fewer parties remain bound (0: never for want of parties)")
     on_leaving: Literal["discharged", "carried"] | ReadingRef = Field(
         "discharged", description="what becomes of an open triggered duty when its bearer or counterparty stops "
         "being bound: it is discharged, or carried to its deadline")

@@ -28,6 +28,9 @@ from foedus.errors import FoedusError, Location, expected_one_of
 from foedus.model.events import Event, State, Timeline, vocabulary
 from foedus.parse.located_yaml import SourceMap, load
 
+# Attributes any event may carry: `under_reading: POINT=OPTION` makes it count only under that reading of
+# the treaty it concerns (one act read two ways).
+UNIVERSAL_ATTRIBUTES = ("under_reading",)
 _EVENT_KEYS = {"id", "date", "type", "actor", "actors", "target", "targets", "treaty", "source", "note"}
 _CSV_CORE = ["date", "type", "actors", "targets", "treaty", "source", "note"]
 
@@ -164,7 +167,7 @@ def _make_event(*, date_text: Any, type_: Any, actors: tuple[str, ...], targets:
     if kind.treaty == "required" and not treaty:
         raise FoedusError(f"{type_} does not say which treaty", where=where, expected="treaty: <treaty id>")
     for key in attributes:
-        if key not in kind.attributes:
+        if key not in kind.attributes and key not in UNIVERSAL_ATTRIBUTES:
             raise FoedusError(f"unknown attribute `{key}` for a {type_}", where=locate(key),
                               expected=("one of " + ", ".join(kind.attributes)) if kind.attributes
                               else "no attributes for this event type")

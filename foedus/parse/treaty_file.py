@@ -48,14 +48,14 @@ def parse_treaty_file(path: str) -> ParsedTreaty:
     raw["articles"] = [
         {"id": s.id, "heading": s.heading or s.id, "text": s.text, "line": s.line}
         for s in lit.sections
-        if s.kind in ("preamble", "article", "final")
+        if s.kind in ("preamble", "article", "final", "annex")
     ]
     return ParsedTreaty(raw=raw, smap=smap, literate=lit)
 
 
 def _merge_block(raw: dict[str, Any], smap: SourceMap, tree: dict[str, Any], bmap: SourceMap,
                  section: Section) -> None:
-    article = section.id if section.kind in ("article", "final", "preamble") else None
+    article = section.id if section.kind in ("article", "final", "preamble", "annex") else None
     for key, value in tree.items():
         if key in LIST_KEYS:
             if not isinstance(value, list):

@@ -36,7 +36,7 @@ class Block:
 
 @dataclass
 class Section:
-    kind: str  # "title" | "preamble" | "article" | "final"
+    kind: str  # "title" | "preamble" | "article" | "final" | "annex"
     id: str  # "title", "preamble", "I", "II", …, "final"
     line: int
     heading: str = ""
@@ -114,6 +114,13 @@ def parse_literate(raw: str, file: str) -> LiterateTreaty:
             sections.append(Section(kind="title", id="title", line=lineno, heading=title,
                                     text_lines=[line]))
             current = Section(kind="preamble", id="preamble", line=lineno + 1)
+        elif heading and title and not _FINAL_MARK.match(line):
+            # Another heading after the title opens a section of its own (a protocol, an annex, an exchange
+            # of notes): its id is the heading's text, which norms and instruments may name as their article.
+            sections.append(current)
+            name = heading.group(1).strip("*_ ").strip()
+            current = Section(kind="annex", id=name, line=lineno, heading=name)
+            current.text_lines.append(line)
         elif _FINAL_MARK.match(line) or (_FINAL.match(line) and current.kind == "article"):
             sections.append(current)
             current = Section(kind="final", id="final", line=lineno, heading="Final clause")

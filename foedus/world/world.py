@@ -661,7 +661,6 @@ def _signature_events(compiled: dict[str, CompiledTreaty], timeline: Timeline) -
         model = ct.treaty
         if tid in recorded:
             continue
-        lc = model.lifecycle
         when = model.signed.date if model.signed else (
             ct.lifecycle.entry_into_force_on if ct.lifecycle.entry_into_force == "fixed_date" else None)
         if when is None:
