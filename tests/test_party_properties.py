@@ -19,7 +19,18 @@ from foedus.api import Session
 from foedus.compile import compile_treaty
 from foedus.evaluate import bind_timeline, evaluate
 from foedus.model.events import Event, State, Timeline
-from foedus.model.treaty import ActPattern, Deadline, Lifecycle, Norm, Notice, Party, Signed, Treaty, Trigger, Withdrawal
+from foedus.model.treaty import (
+    ActPattern,
+    Deadline,
+    Lifecycle,
+    Norm,
+    Notice,
+    Party,
+    Signed,
+    Treaty,
+    Trigger,
+    Withdrawal,
+)
 from foedus.report import json_report
 
 TID = "generated-pact"
