@@ -718,6 +718,14 @@ def _termination(led: Ledger, e: Event) -> None:
         led.invalid_act(e, f"termination agreed by {_and_list(list(e.actors))} only: it needs the consent of every "
                         f"party (also {_and_list(missing)})")
         return
+    stated = e.attributes.get("effective_on")
+    effective = _as_date(stated, e.date) if stated is not None else e.date
+    if effective > e.date:
+        # Agreed now, to take effect on a later day: the end is certain from today.
+        because = f"terminated by agreement (agreed on {e.date})"
+        led.scheduled_end = (effective, because, (e.id,), "agreement")
+        led.schedule(effective, "recorded end", (because, (e.id,), "agreement"))
+        return
     led.day_end.append(lambda: led.end(e.date, "termination", "terminated by agreement", (e.id,), "agreement",
                                        led.lc.article))
 
@@ -955,6 +963,8 @@ def _reset_term(led: Ledger, ins: CompiledInstrument, on: date, consenting: list
         start = on
     led.replace_term_end(on)
     led.open_term(on, start, ins.id)
+    if led.current is not None and led.current.expiry is not None:
+        led.first_expiry = led.current.expiry  # withdrawal "after the term" now counts from this term
 
 
 @rule("recorded-end", "recorded end",
