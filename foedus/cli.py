@@ -224,6 +224,8 @@ def _register_subcommands() -> None:
     from foedus.cli_world import atop_app, world_app
     app.add_typer(atop_app, name="atop")
     app.add_typer(world_app, name="world")
+    from foedus.cli_records import records_app
+    app.add_typer(records_app, name="records")
 
 
 _register_subcommands()

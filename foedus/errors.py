@@ -47,4 +47,4 @@ def expected_one_of(got: object, names: list[str] | tuple[str, ...], what: str, 
         return "one of " + ", ".join(names)
     near = difflib.get_close_matches(str(got), names, n=3, cutoff=0.5)
     hint = f"such as {' or '.join(near)}" if near else f"among {', '.join(names[:5])}, …"
-    return f"{what} {hint} ({len(names)} in all; `foedus reference` lists them)"
+    return f"{what} {hint} (`foedus reference` lists them all)"

@@ -17,6 +17,7 @@ from foedus.importers.atop_codes import derive_codes
 from foedus.parse.timeline import parse_yaml_timeline
 from foedus.world import World
 from foedus.world.dyads import dyad_years
+from foedus.world.world import lifecycle_of
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WARNING = re.compile(r"^[^:]+:\d+: \S")
@@ -154,10 +155,13 @@ def test_members_give_joined_and_left(tmp_path: Path, small: Path) -> None:
     parties = {p.cow: p for p in result.model(9003).parties}
     assert (parties[200].joined, parties[200].left) == (None, None)  # a phase boundary is no gap
     assert (parties[220].joined, parties[220].left) == (date(1955, 6, 1), date(1970, 1, 1))
+    # 230 left and came back: two recorded memberships, not one that hides the gap.
     assert (parties[230].joined, parties[230].left) == (None, None)
-    gaps = [w for w in result.warnings if "came back" in w]
-    assert gaps == [f"{small}:4: member 230 of alliance 9003 left on 1960-01-01 and came back on 1965-01-01; "
-                    "the model keeps one membership from 1950-01-01 to the end"]
+    assert [(s.joined, s.left) for s in parties[230].spells] == [(date(1950, 1, 1), date(1960, 1, 1)),
+                                                                 (date(1965, 1, 1), None)]
+    assert not [w for w in result.warnings if "came back" in w]
+    bound = lifecycle_of(result.model(9003)).party("COW230")
+    assert bound is not None and bound.intervals == [(date(1950, 1, 1), date(1960, 1, 1)), (date(1965, 1, 1), None)]
     assert f"{members}:7: member 255 of alliance 9003 is in {members} but not in the alliance file's member " \
            "columns; it is not a party of the model" not in result.warnings  # reported on the alliance row
     assert any("member 255 of alliance 9003 is in" in w for w in result.warnings)
@@ -177,12 +181,16 @@ def test_members_whose_obligations_differ_bear_them_alone(tmp_path: Path, small:
     result = import_atop(small, members)
     model = result.model(9003)
     norms = {n.id: n for n in model.norms}
-    assert list(norms) == ["atop-defense-COW200", "atop-defense-COW230", "atop-nonagg", "atop-consul-COW200",
+    # 230 bears defence only in its second phase, from 1960: its own norm, in effect from that phase.
+    assert list(norms) == ["atop-defense-COW200", "atop-defense-COW230-p2", "atop-nonagg", "atop-consul-COW200",
                            "atop-consul-COW220", "atop-noothall", "atop-ecaid"]
-    defence = norms["atop-defense-COW230"]
+    defence = norms["atop-defense-COW230-p2"]
     assert (defence.bearer, defence.counterparty) == ("COW230", "party")
+    assert (defence.introduced_by, defence.ended_by) == ("atop-phase-2", [])
+    assert [(i.id, i.in_force_on) for i in model.instruments] == [("atop-phase-2", date(1960, 1, 1))]
     assert defence.trigger is not None and defence.trigger.when == f"{ATTACKED} and party != 'cow:230'"
-    assert defence.summary.endswith("ATOP member level: borne by COW state 230, not by COW state 220.")
+    assert defence.summary.endswith("In ATOP phase 2. ATOP member level: borne by COW state 230, not by COW state "
+                                    "220.")
     consul = norms["atop-consul-COW220"]
     assert consul.trigger is not None and consul.trigger.when == \
         "any_party(event.targets) and event.actor in ['cow:365'] and party != 'cow:220'"
@@ -195,17 +203,19 @@ def test_members_whose_obligations_differ_bear_them_alone(tmp_path: Path, small:
     table = dyad_years([model])
     assert len(table[["stateA", "stateB"]].drop_duplicates()) == 6
     for row in table.itertuples(index=False):
-        assert (row.defense, row.nonagg, row.consul) == (int(row.stateA in (200, 230)), 1,
-                                                          int(row.stateA in (200, 220)))
+        defends = row.stateA == 200 or (row.stateA == 230 and row.year >= 1960)
+        assert (row.defense, row.nonagg, row.consul) == (int(defends), 1, int(row.stateA in (200, 220)))
     # A member that bears an obligation does not owe it to itself.
     timeline = parse_yaml_timeline(
         "timeline: t\nstates:\n  ZZZ: {name: Z, cow: 300}\nevents:\n"
         "  - {date: 1951-05-01, type: armed_attack, actor: ZZZ, target: COW200, state_of_war: true, source: s}\n"
-        "  - {date: 1952-05-01, type: armed_attack, actor: ZZZ, target: COW220, state_of_war: true, source: s}\n",
+        "  - {date: 1952-05-01, type: armed_attack, actor: ZZZ, target: COW220, state_of_war: true, source: s}\n"
+        "  - {date: 1961-05-01, type: armed_attack, actor: ZZZ, target: COW220, state_of_war: true, source: s}\n",
         "t.yaml")
-    outcome = World.from_models([model], timeline).evaluate("atop-9003", date(1953, 1, 1))
+    outcome = World.from_models([model], timeline).evaluate("atop-9003", date(1962, 1, 1))
+    # 230 owes nothing in its first phase (to 1959), and defends the others from 1960.
     assert [(i.bearer, i.counterparty, str(i.created_on)) for i in outcome.instances if i.category == "defence"] == [
-        ("COW230", "COW200", "1951-05-01"), ("COW200", "COW220", "1952-05-01"), ("COW230", "COW220", "1952-05-01")]
+        ("COW200", "COW220", "1952-05-01"), ("COW200", "COW220", "1961-05-01"), ("COW230", "COW220", "1961-05-01")]
 
 
 def test_member_rows_that_cannot_tell_leave_the_obligation_symmetric(tmp_path: Path, small: Path) -> None:
@@ -312,11 +322,16 @@ def test_member_and_states_files() -> None:
     assert any("the member file is ATOP version 4.01, the alliance file 5" in w for w in result.warnings)
     for model in result.models:
         compile_treaty(model)
-    # Member rows whose obligations differ give member-specific norms (all but 4985 have asymm=1).
+    # Member rows whose obligations differ (in some phase) give member-specific norms: all 54 such
+    # alliances are the ones ATOP codes asymm=1.
     specific = [m for m in result.models if any(n.bearer in {p.id for p in m.parties} for n in m.norms)]
-    assert len(specific) == 53
-    assert sum(m.id != "atop-4985" and {f.id: f.says for f in m.facts}.get("atop-asymm") == "asymm=1"
-               for m in specific) == 52
+    assert len(specific) == 54
+    assert all({f.id: f.says for f in m.facts}.get("atop-asymm") == "asymm=1" for m in specific)
+    # 4985 (SADC, asymm=0): every member defends and consults from its second phase (2003), none before.
+    phased = result.model(4985)
+    assert [(n.id, n.introduced_by, n.ended_by) for n in phased.norms if n.id != "atop-nonagg"] == [
+        ("atop-defense-p2", "atop-phase-2", []), ("atop-consul-p2", "atop-phase-2", [])]
+    assert [(i.id, i.in_force_on) for i in phased.instruments] == [("atop-phase-2", date(2003, 8, 26))]
     us_japan = result.model(3220)  # the United States defends Japan; both consult
     assert [(n.id, n.bearer) for n in us_japan.norms] == [("atop-defense-USA", "USA"), ("atop-consul", "others(party)")]
     table = dyad_years([us_japan])

@@ -46,7 +46,9 @@ def run(ct: CompiledTreaty, events: tuple[Event, ...], as_of: date, facts: Facts
             j += 1
         todays = events[i:j]
         for e in todays:
-            rules.apply_event(led, e)
+            # Acts under another treaty are not this treaty's; facts about the world concern every treaty.
+            if e.treaty == ct.id or vocab[e.type].scope == "world":
+                rules.apply_event(led, e)
         book.begin_day(led.in_force, tuple(led.bound()))
         for e in todays:
             book.event(e)

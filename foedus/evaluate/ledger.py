@@ -249,7 +249,9 @@ class Ledger:
             return
         p.notice = None
         self.carried.pop(pid, None)
-        if was_bound and self.in_force and len(self.bound_or_suspended()) < self.values.minimum_parties:
+        # A recorded exit is a fact of the record, which dates the treaty's own end separately.
+        if was_bound and self.in_force and kind != "recorded" \
+                and len(self.bound_or_suspended()) < self.values.minimum_parties:
             self.end(on, "termination", because, events, kind, article or self.lc.article,
                      outside=kind == "abrogation")
         elif was_bound and self.book is not None:

@@ -74,7 +74,7 @@ TREATY = StateMachine(
 PARTY = StateMachine(
     name="party",
     initial="not a party",
-    final=("withdrawn", "no longer bound", "ceased to exist", "succeeded"),
+    final=("no longer bound", "ceased to exist", "succeeded"),
     transitions=(
         T("not a party", "signature", "signatory", "the state signs the treaty"),
         T("signatory", "ratification", "consented", "its instrument of ratification takes effect (deposited or "
@@ -97,6 +97,8 @@ PARTY = StateMachine(
           "removes it, or its abrogation is effective"),
         T("notice given", "leaving", "withdrawn", "its notice takes effect: it ceases to be bound"),
         T("suspended", "leaving", "withdrawn", "it ceases to be bound"),
+        T("withdrawn", "rejoining", "bound", "it is bound again: the record dates a later membership"),
+        T("withdrawn", "accession", "consented", "it accedes again, its instrument taking effect"),
         T("bound", "suspension", "suspended", "its participation is suspended"),
         T("notice given", "suspension", "suspended", "its participation is suspended"),
         T("suspended", "resumption", "bound", "its participation resumes"),

@@ -85,8 +85,9 @@ def start(led: Ledger, events: tuple[Event, ...]) -> None:
     if lc.entry_into_force == "fixed_date" and lc.entry_into_force_on is not None:
         led.schedule(lc.entry_into_force_on, "entry into force", ("in force from the recorded date", ()))
     for p in treaty.parties:
-        if p.left is not None:
-            led.schedule(p.left, "party leaves", p.id)
+        for spell in p.recorded_spells():
+            if spell.left is not None:
+                led.schedule(spell.left, "party leaves", p.id)
     for ins in lc.instruments.values():
         if ins.instrument.in_force_on is not None:
             led.schedule(ins.instrument.in_force_on, "instrument in force", ins.id)
@@ -186,21 +187,19 @@ def _enter(led: Ledger, on: date, because: str, events: tuple[str, ...], bound: 
     if led.values.term is not None and led.current is not None:
         led.first_expiry = led.current.expiry
     for p in led.ct.treaty.parties:
-        if (p.joined is not None and p.joined > on and p.left is None) or (p.joined and p.left and p.joined < p.left
-                                                                         and p.joined > on):
-            led.schedule(p.joined, "party bound", (p.id, "a party from the recorded date", ()))
+        for spell in p.recorded_spells():
+            if spell.joined > on and (spell.left is None or spell.joined < spell.left):
+                led.schedule(spell.joined, "party bound", (p.id, "a party from the recorded date", ()))
 
 
 def _bound_at_entry(led: Ledger, on: date, candidates: list[str]) -> list[str]:
-    """Of ``candidates``, those bound from the entry into force on ``on`` (a recorded later entry waits)."""
-    joined = {p.id: p.joined for p in led.ct.treaty.parties}
-    left = {p.id: p.left for p in led.ct.treaty.parties}
+    """Of ``candidates``, those bound from the entry into force on ``on``: a party whose membership the
+    record dates is bound only if a recorded spell covers that day (a later one waits for its date)."""
+    spells = {p.id: p.recorded_spells() for p in led.ct.treaty.parties}
     out = []
     for pid in candidates:
-        j, lft = joined.get(pid), left.get(pid)
-        if j is not None and j > on:
-            continue
-        if lft is not None and lft <= on:
+        recorded = spells.get(pid)
+        if recorded and not any(s.joined <= on and (s.left is None or on < s.left) for s in recorded):
             continue
         out.append(pid)
     return out
@@ -396,7 +395,8 @@ def _party_bound(led: Ledger, timer: Timer) -> None:
     pid, because, events = timer.payload
     if not led.in_force:
         return
-    led.bind([pid], timer.date, "entry into force", because, events, led.lc.article)
+    when = "rejoining" if led.parties[pid].state == "withdrawn" else "entry into force"
+    led.bind([pid], timer.date, when, because, events, led.lc.article)
 
 
 # --- terms, extensions and notices -----------------------------------------------------------------------

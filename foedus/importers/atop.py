@@ -122,7 +122,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -141,12 +140,14 @@ from foedus.importers.cow_states import StateSystem, read_states
 from foedus.model.treaty import (
     ActPattern,
     Fact,
+    Instrument,
     Lifecycle,
     Norm,
     Party,
     ReadingOption,
     ReadingPoint,
     SourceInfo,
+    Spell,
     Treaty,
     Trigger,
 )
@@ -327,10 +328,13 @@ def alliance_model(alliance: AtopAlliance, member_rows: Sequence[AtopMemberPhase
     lifecycle = _lifecycle(alliance, begin, end, unknown, warn, fact)
     threats = _threats(prov, unknown)
     readings: list[ReadingPoint] = []
-    member_specific = _member_obligations(alliance, parties, by_member, warn)
+    phases = _phases(member_rows or (), begin)
+    instruments = [Instrument(id=_phase_id(ph), title=f"ATOP phase {ph.number}", kind="amendment",
+                              in_force_on=ph.start, says=f"the alliance's obligations as ATOP codes them in phase "
+                              f"{ph.number}, from {ph.start}") for ph in phases[1:]]
+    runs = _member_obligations(alliance, parties, phases, warn)
     norms = [copy for norm in _norms(prov, threats, len(parties) == 2, readings, unknown)
-             for copy in (_member_specific(norm, member_specific[norm.id], parties) if norm.id in member_specific
-                          else [norm])]
+             for copy in (_phase_norms(norm, runs[norm.id], parties, phases) if norm.id in runs else [norm])]
     _code_facts(alliance, unknown, fact)
 
     names = [p.name for p in parties]
@@ -341,7 +345,8 @@ def alliance_model(alliance: AtopAlliance, member_rows: Sequence[AtopMemberPhase
             id=f"atop-{aid}", title=title, short_title=f"ATOP {aid}",
             source=SourceInfo(dataset="ATOP", dataset_id=str(aid), dataset_version=version, verbatim=False,
                               note=f"Imported from {Path(file).name}, line {alliance.line}; no treaty text."),
-            parties=parties, readings=readings, lifecycle=lifecycle, norms=norms, facts=facts, articles=[])
+            parties=parties, readings=readings, lifecycle=lifecycle, instruments=instruments, norms=norms,
+            facts=facts, articles=[])
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise FoedusError(f"alliance {aid} cannot be modelled: {str(exc).splitlines()[-1].strip()}",
                           where=Location(file, alliance.line), expected="at least two distinct members") from None
@@ -389,25 +394,21 @@ def _parties(alliance: AtopAlliance, by_member: dict[int, list[AtopMemberPhase]]
             continue  # the reader warned about the repeated member
         seen.add(code)
         joined = left = None
-        spells = sorted(by_member.get(code, []), key=lambda r: (r.entry.earliest(), r.phase, r.line))
-        if by_member and not spells:
+        recorded: list[Spell] = []
+        rows = by_member.get(code, [])
+        if by_member and not rows:
             warn(f"member {code} of alliance {alliance.atopid} has no rows in {member_file}")
-        if spells:
-            first = spells[0].entry.earliest()
-            exits = [r.exit for r in spells]
-            last = None if any(x is None for x in exits) else max(x.earliest() for x in exits if x is not None)
-            for before, after in pairwise(spells):
-                # A phase boundary is coded as an exit on the old phase's last day and an entry the
-                # next day (1992-12-31, 1993-01-01): only a longer break is a gap.
-                if before.exit is not None and before.exit.latest() + timedelta(days=1) < after.entry.earliest():
-                    warn(f"member {code} of alliance {alliance.atopid} left on {before.exit} and came back on "
-                         f"{after.entry}; the model keeps one membership from {first} to {last or 'the end'}")
+        spells = _member_spells(rows)
+        if len(spells) == 1:
+            first, last = spells[0]
             if first > begin:
                 joined = first
             if last is not None and (end is None or last < end):
                 left = last
+        elif len(spells) > 1:
+            recorded = [Spell(joined=start, left=stop) for start, stop in spells]
         parties.append(Party(id=_party_id(code, states), name=_party_name(code, states), cow=code,
-                             iso3=iso3.get(code), joined=joined, left=left))
+                             iso3=iso3.get(code), joined=joined, left=left, spells=recorded))
     if by_member:
         for code in sorted(set(by_member) - seen):
             warn(f"member {code} of alliance {alliance.atopid} is in {member_file} but not in the alliance file's "
@@ -609,41 +610,151 @@ def _norms(prov: dict[str, int | None], threats: list[int], bilateral: bool, rea
 # --- member-specific obligations ----------------------------------------------------------------------
 
 
-def _member_obligations(alliance: AtopAlliance, parties: list[Party], by_member: dict[int, list[AtopMemberPhase]],
-                        warn: Warn) -> dict[str, list[Party]]:
-    """Per norm id, the parties that bear the obligation, for each of ``_OBLIGATIONS`` that the alliance
-    codes 1 and the member rows give to some members and not to others (see the module docstring)."""
-    out: dict[str, list[Party]] = {}
-    for variable in _OBLIGATIONS:
-        codes = {p.id: {row.provisions.get(variable) for row in by_member.get(p.cow or 0, ())} for p in parties}
-        if not all(values and values <= {0, 1} for values in codes.values()):
-            continue  # a member without rows, or a blank or unknown code: the rows cannot tell
-        bearers = [p for p in parties if 1 in codes[p.id]]
-        coded = alliance.provisions.get(variable)
-        if coded != 1 and bearers:
-            warn(f"alliance {alliance.atopid}: the member rows code {variable}=1 for "
-                 f"{', '.join(p.id for p in bearers)} but the alliance file codes {variable}={_shown(coded)}: no norm")
-        elif coded == 1 and not bearers:
-            warn(f"alliance {alliance.atopid}: the alliance file codes {variable}=1 but the member rows give it to "
-                 "no member; every member bears it")
-        elif coded == 1 and len(bearers) < len(parties):
-            out[f"atop-{variable}"] = bearers
+@dataclass(frozen=True)
+class _Phase:
+    """One ATOP phase: its number, the first day of its rows, and its rows."""
+
+    number: int
+    start: date
+    rows: tuple[AtopMemberPhase, ...]
+
+
+def _phases(rows: Sequence[AtopMemberPhase], begin: date) -> list[_Phase]:
+    """The alliance's phases in date order (a phase starts on the earliest entry among its rows)."""
+    by_number: dict[int, list[AtopMemberPhase]] = defaultdict(list)
+    for row in rows:
+        by_number[row.phase].append(row)
+    phases = [_Phase(n, max(begin, min(r.entry.earliest() for r in rs)), tuple(rs)) for n, rs in by_number.items()]
+    return sorted(phases, key=lambda ph: (ph.start, ph.number))
+
+
+def _phase_id(phase: _Phase) -> str:
+    return f"atop-phase-{phase.number}"
+
+
+def _member_spells(rows: Sequence[AtopMemberPhase]) -> list[tuple[date, date | None]]:
+    """A member's memberships: its rows in date order, joined where one ends the day before (or the day)
+    the next begins — a phase boundary, not a gap. ``None``: not left by the end of the data."""
+    spells: list[tuple[date, date | None]] = []
+    for row in sorted(rows, key=lambda r: (r.entry.earliest(), r.phase, r.line)):
+        start, stop = row.entry.earliest(), (row.exit.earliest() if row.exit is not None else None)
+        if spells:
+            last_start, last_stop = spells[-1]
+            if last_stop is None or last_stop + timedelta(days=1) >= start:
+                spells[-1] = (last_start, None if last_stop is None or stop is None else max(last_stop, stop))
+                continue
+        spells.append((start, stop))
+    return spells
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Consecutive phases (indices ``first``..``last``) in which ``bearer`` bears an obligation; ``bearer``
+    None: every member present in those phases bears it."""
+
+    first: int
+    last: int
+    bearer: int | None
+    exempt: tuple[int, ...] = ()  # members present in those phases that bear it in none of them
+
+
+def _phase_codes(phases: list[_Phase], variable: str) -> list[dict[int, int | None]]:
+    """Per phase, the code of each member present: its own row in the phase, or its latest earlier row
+    when that membership is still open at the phase's start."""
+    out: list[dict[int, int | None]] = []
+    latest: dict[int, AtopMemberPhase] = {}
+    for ph in phases:
+        codes = {m: row.provisions.get(variable) for m, row in latest.items()
+                 if row.exit is None or row.exit.earliest() > ph.start}
+        for row in sorted(ph.rows, key=lambda r: (r.entry.earliest(), r.line)):
+            codes[row.member] = row.provisions.get(variable)
+            latest[row.member] = row
+        out.append(codes)
     return out
 
 
-def _member_specific(norm: Norm, bearers: list[Party], parties: list[Party]) -> list[Norm]:
-    """``norm`` once per member that bears it, ``bearer`` its party id (norm id ``<id>-<party id>``). A
-    triggered copy does not fire for its own bearer (``party != 'cow:<code>'``): like ``others(party)``,
-    no member owes itself."""
-    bearing = {p.id for p in bearers}
-    exempt = ", ".join(p.name for p in parties if p.id not in bearing)
-    copies: list[Norm] = []
-    for party in bearers:
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Consecutive indices as (first, last) runs."""
+    out: list[tuple[int, int]] = []
+    for i in indices:
+        if out and out[-1][1] == i - 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
+def _member_obligations(alliance: AtopAlliance, parties: list[Party], phases: list[_Phase],
+                        warn: Warn) -> dict[str, list[_Run]]:
+    """Per norm id, the runs of phases in which members bear it, for each of ``_OBLIGATIONS`` that the
+    alliance codes 1 and the member rows code 0/1 (see the module docstring). An obligation every member
+    bears in every phase needs no runs: the alliance-level norm stands as it is."""
+    out: dict[str, list[_Run]] = {}
+    if not phases:
+        return out
+    for variable in _OBLIGATIONS:
+        codes = _phase_codes(phases, variable)
+        if not all(set(c.values()) <= {0, 1} for c in codes):
+            continue  # a blank or unknown code: the rows cannot tell
+        bearers = [{m for m, v in c.items() if v == 1} for c in codes]
+        coded = alliance.provisions.get(variable)
+        if coded != 1:
+            ids = {p.cow: p.id for p in parties}
+            bearing = [ids.get(m, f"COW{m}") for m in sorted(set().union(*bearers))]
+            if bearing:
+                warn(f"alliance {alliance.atopid}: the member rows code {variable}=1 for "
+                     f"{', '.join(bearing)} but the alliance file codes {variable}={_shown(coded)}: no norm")
+            continue
+        if not any(bearers):
+            warn(f"alliance {alliance.atopid}: the alliance file codes {variable}=1 but the member rows give it to "
+                 "no member; every member bears it")
+            continue
+        if all(not b or b == set(c) for b, c in zip(bearers, codes, strict=True)):
+            runs = [_Run(first, last, None) for first, last in _runs([i for i, b in enumerate(bearers) if b])]
+            if runs != [_Run(0, len(phases) - 1, None)]:
+                out[f"atop-{variable}"] = runs
+            continue
+        runs = []
+        for member in sorted(set().union(*bearers)):
+            for first, last in _runs([i for i, b in enumerate(bearers) if member in b]):
+                present = set().union(*(codes[i] for i in range(first, last + 1)))
+                anyone = set().union(*(bearers[i] for i in range(first, last + 1)))
+                runs.append(_Run(first, last, member, tuple(sorted(present - anyone))))
+        out[f"atop-{variable}"] = runs
+    return out
+
+
+def _phase_norms(norm: Norm, runs: list[_Run], parties: list[Party], phases: list[_Phase]) -> list[Norm]:
+    """``norm`` for each run of phases: in effect from the run's first phase (``introduced_by`` its
+    instrument, none for the first phase) to the next phase that codes it otherwise (``ended_by``); borne
+    by one member when the run names it (bearer its party id: a triggered copy does not fire for its own
+    bearer, ``party != 'cow:<code>'``, as ``others(party)`` never names the member concerned). A run over
+    every phase keeps the id without a phase suffix."""
+    by_cow = {p.cow: p for p in parties}
+    out: list[Norm] = []
+    for run in runs:
+        whole = run.first == 0 and run.last == len(phases) - 1
+        span = "" if whole else (f" In ATOP phase {phases[run.first].number}" + (
+            f" to {phases[run.last].number}" if run.last > run.first else "") + ".")
+        timing: dict[str, Any] = {
+            "introduced_by": _phase_id(phases[run.first]) if run.first > 0 else None,
+            "ended_by": [_phase_id(phases[run.last + 1])] if run.last + 1 < len(phases) else []}
+        suffix = "" if whole else f"-p{phases[run.first].number}"
+        if run.bearer is None:
+            out.append(norm.model_copy(update={"id": f"{norm.id}{suffix}", "summary": norm.summary + span,
+                                               **timing}))
+            continue
+        party = by_cow.get(run.bearer)
+        if party is None:
+            continue  # a member the model does not have (warned about in _parties)
+        exempt = [by_cow[c].name for c in run.exempt if c in by_cow]
         update: dict[str, Any] = {
-            "id": f"{norm.id}-{party.id}", "bearer": party.id,
-            "summary": f"{norm.summary} ATOP member level: borne by {party.name}, not by {exempt}."}
+            "id": f"{norm.id}-{party.id}{suffix}", "bearer": party.id,
+            "summary": f"{norm.summary}{span} ATOP member level: borne by {party.name}"
+                       + (f", not by {', '.join(exempt)}" if exempt else "") + ".",
+            **timing}
         if norm.trigger is not None:
             update["trigger"] = norm.trigger.model_copy(
                 update={"when": f"{norm.trigger.when} and party != 'cow:{party.cow}'"})
-        copies.append(norm.model_copy(update=update))
-    return copies
+        out.append(norm.model_copy(update=update))
+    return out

@@ -38,6 +38,13 @@ _DURATION = r"^\s*\d+\s*(year|month|week|day)s?(\s+and\s+\d+\s*(year|month|week|
 DurationText = Annotated[str, Field(pattern=_DURATION, description="e.g. '30 years', '1 year', '7 days'")]
 
 
+class Spell(Strict):
+    """A recorded membership: bound from ``joined`` to ``left`` (the first day out; None: to the end)."""
+
+    joined: StrictDate
+    left: StrictDate | None = None
+
+
 class Party(Strict):
     id: str = Field(description="the short name used in this model and in timelines, e.g. USSR")
     name: str
@@ -47,6 +54,28 @@ class Party(Strict):
     original: bool = Field(True, description="false for a state that becomes a party later (accession, a protocol)")
     joined: StrictDate | None = Field(None, description="recorded: bound from this date (imported models)")
     left: StrictDate | None = Field(None, description="recorded: no longer bound from this date (first day out)")
+    spells: list[Spell] = Field(default_factory=list, description="recorded memberships, for a member that left "
+                                "and came back (imported models); instead of joined/left")
+
+    @model_validator(mode="after")
+    def _spells_in_order(self) -> Party:
+        if self.spells and (self.joined is not None or self.left is not None):
+            raise ValueError("give either joined/left or spells, not both")
+        for before, after in zip(self.spells, self.spells[1:], strict=False):
+            if before.left is None or before.left > after.joined:
+                raise ValueError("spells must be in date order and not overlap")
+        for spell in self.spells:
+            if spell.left is not None and spell.left <= spell.joined:
+                raise ValueError(f"a spell ends ({spell.left}) on or before it starts ({spell.joined})")
+        return self
+
+    def recorded_spells(self) -> list[Spell]:
+        """The recorded memberships (``joined``/``left`` as one spell); empty when none is recorded."""
+        if self.spells:
+            return list(self.spells)
+        if self.joined is not None or self.left is not None:
+            return [Spell.model_construct(joined=self.joined or date.min, left=self.left)]
+        return []
 
 
 class Signatory(Strict):
@@ -162,7 +191,8 @@ class Lifecycle(Strict):
     amendment_consent: Consent = Field(
         "all", description="whose consent an instrument changing the treaty needs: all the parties bound, a "
         "majority, two thirds, or a number")
-    minimum_parties: int = Field(2, ge=1, description="the treaty ends when fewer parties remain bound")
+    minimum_parties: int = Field(2, ge=0, description="the treaty ends when fewer parties remain bound (0: never "
+                                 "for want of parties — imported records, where only the recorded end counts)")
     on_leaving: Literal["discharged", "carried"] = Field(
         "discharged", description="what becomes of an open triggered duty when its bearer or counterparty stops "
         "being bound: it is discharged, or carried to its deadline")

@@ -151,8 +151,7 @@ def parse_expression(text: str, where: Location | None = None) -> Expr:
         return Location(where.file, where.line + line - 1, (where.col or 1) + col - 1 if line == 1 else col)
 
     try:
-        tree = _parser().parse(text)
-        return _ToAst().transform(tree)
+        return _parsed(text)
     except UnexpectedInput as exc:
         line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
         expected = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or [])
@@ -168,6 +167,12 @@ def parse_expression(text: str, where: Location | None = None) -> Expr:
             raise FoedusError(inner.message, where=at(inner.line, inner.col),
                               expected="a real calendar date") from None
         raise
+
+
+@lru_cache(maxsize=8192)
+def _parsed(text: str) -> Expr:
+    """The tree of ``text`` (immutable, so shared: imported models repeat the same conditions)."""
+    return _ToAst().transform(_parser().parse(text))
 
 
 _TOKEN_NAMES = {"NAME": "a name", "STRING": "a quoted text", "NUMBER": "a number", "DATE": "a date",

@@ -10,11 +10,14 @@ Tables
     of force (the recorded end, or the end of a fixed term without extension), NULL when open.
     ``model_json`` is the whole model (``Treaty.model_validate_json`` reads it back).
 ``memberships``
-    ``source, version, treaty_id, state, party_id, joined, left`` -- one row per party; ``state`` is the
-    COW code (NULL when the model gives none); ``[joined, left)`` is the membership clipped to the
-    treaty's dates (``left`` NULL: open).
+    ``source, version, treaty_id, state, party_id, joined, left`` -- one row per time a party is bound
+    (a member that left and came back has several; a party never bound has one, with NULL dates);
+    ``state`` is the COW code (NULL when the model gives none); ``[joined, left)`` is the party's bound
+    interval as the model's own lifecycle gives it, within the treaty's dates (``left`` NULL: open).
 ``norms``
-    ``source, version, treaty_id, norm_id, kind, category, article, threat, bearer, counterparty``.
+    ``source, version, treaty_id, norm_id, kind, category, article, threat, bearer, counterparty,
+    introduced_by, ended_by, valid_from, valid_until`` -- ``[valid_from, valid_until)`` is when an
+    instrument keeps the norm in effect (NULL: from the treaty's start, or to its end).
 ``events``
     ``timeline, event_id, date, type, actors, targets, treaty, attributes, citation, note, file, line``.
 ``results`` / ``result_sets``
@@ -62,7 +65,7 @@ from foedus.errors import FoedusError, Location
 from foedus.model.events import Event, Timeline
 from foedus.model.treaty import Treaty
 from foedus.world.dyads import arrow_table, in_force_interval
-from foedus.world.world import checked_models, clipped_membership
+from foedus.world.world import checked_models, lifecycle_of, member_spans, norm_spans
 
 __all__ = ["PAUSE_ENV", "SCHEMA_VERSION", "Store"]
 
@@ -82,7 +85,8 @@ _SCHEMA = (
     """create table if not exists norms (
         source varchar not null, version varchar not null, treaty_id varchar not null,
         norm_id varchar not null, kind varchar not null, category varchar not null, article varchar,
-        threat varchar[], bearer varchar, counterparty varchar)""",
+        threat varchar[], bearer varchar, counterparty varchar, introduced_by varchar, ended_by varchar[],
+        valid_from date, valid_until date)""",
     """create table if not exists events (
         timeline varchar not null, event_id varchar not null, date date not null, type varchar not null,
         actors varchar[], targets varchar[], treaty varchar, attributes json, citation varchar,
@@ -107,6 +111,8 @@ _NORM_SCHEMA = pa.schema([
     ("source", pa.string()), ("version", pa.string()), ("treaty_id", pa.string()), ("norm_id", pa.string()),
     ("kind", pa.string()), ("category", pa.string()), ("article", pa.string()),
     ("threat", pa.list_(pa.string())), ("bearer", pa.string()), ("counterparty", pa.string()),
+    ("introduced_by", pa.string()), ("ended_by", pa.list_(pa.string())), ("valid_from", pa.date32()),
+    ("valid_until", pa.date32()),
 ])  # fmt: skip
 _EVENT_SCHEMA = pa.schema([
     ("timeline", pa.string()), ("event_id", pa.string()), ("date", pa.date32()), ("type", pa.string()),
@@ -289,6 +295,7 @@ class Store:
         members: list[dict[str, Any]] = []
         norms: list[dict[str, Any]] = []
         for model in checked_models(models, " in the import"):
+            lifecycle = lifecycle_of(model)
             interval = in_force_interval(model)
             start, end = (None, None) if isinstance(interval, str) else interval
             treaties.append({
@@ -297,16 +304,21 @@ class Store:
                 "dataset_version": model.source.dataset_version, "entry_into_force": start,
                 "ended_on": end, "model_json": model.model_dump_json(by_alias=True),
             })  # fmt: skip
+            spans = member_spans(lifecycle) if start is not None else []
             for party in model.parties:
-                # clipped to the treaty's dates (the party's own without them); an empty membership is kept
-                joined, left = (party.joined, party.left) if start is None else clipped_membership(party, start, end)
-                members.append({"source": source, "version": version, "treaty_id": model.id,
-                                "state": party.cow, "party_id": party.id, "joined": joined, "left": left})
+                mine: list[tuple[date | None, date | None]] = [
+                    (span.start, span.end) for span in spans if span.party == party.id] or [(None, None)]
+                members += [{"source": source, "version": version, "treaty_id": model.id, "state": party.cow,
+                             "party_id": party.id, "joined": joined, "left": left} for joined, left in mine]
+            windows = {ns.norm.id: (ns.start, ns.end) for ns in norm_spans(model.norms, lifecycle)}
             for norm in model.norms:
+                valid_from, valid_until = windows.get(norm.id, (None, None))
                 norms.append({
                     "source": source, "version": version, "treaty_id": model.id, "norm_id": norm.id,
                     "kind": norm.kind, "category": norm.category, "article": norm.article,
                     "threat": list(norm.threat), "bearer": norm.bearer, "counterparty": norm.counterparty,
+                    "introduced_by": norm.introduced_by, "ended_by": list(norm.ended_by),
+                    "valid_from": valid_from, "valid_until": valid_until,
                 })  # fmt: skip
         key = [source, version]
         with self._transaction() as con:

@@ -54,17 +54,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from foedus.dates import AmbiguousDate, Duration, add
-from foedus.errors import FoedusError, Location
+from foedus.errors import FoedusError
+from foedus.evaluate.results import LifecycleResult
 from foedus.model.treaty import ReadingRef, Treaty
-from foedus.world.world import World, checked_models, existing_norms, in_force_window, member_spans, named_dates
+from foedus.world.world import (
+    World,
+    checked_models,
+    existing_norms,
+    in_force_window,
+    lifecycle_of,
+    member_spans,
+    named_dates,
+    norm_spans,
+)
 
 __all__ = [
     "CATEGORY_COLUMNS",
@@ -137,6 +146,8 @@ class Duty:
     bearer: str | None
     counterparty: str | None
     threat: tuple[str, ...]
+    start: date | None = None  # in effect from (None: the treaty's start): an instrument introduced it
+    end: date | None = None  # first day no longer in effect (None: the treaty's end): an instrument ended it
 
 
 @dataclass(frozen=True)
@@ -170,43 +181,36 @@ def _compiled(model: Treaty) -> Any:
     return compile_treaty(model)
 
 
-def in_force_interval(model: Treaty, compiled: Any = None) -> tuple[date, date | None] | str:
-    """``(start, end)`` with ``end`` the first day out of force (None: open), or why there is none.
+_WAITS_FOR_EVENTS = ("ratification_by_all", "exchange_of_instruments", "deposit")
 
-    Without events: the entry date is the fixed date (``fixed_date``) or the signature date
-    (``signature``); the end is ``ended_on``, else the end of a fixed term that has no tacit extension
-    and does not continue after it (``after_term: expires``), else open.
-    """
-    lc = model.lifecycle
-    if compiled is None and _lifecycle_reads(model):
-        compiled = _compiled(model)
-    if compiled is not None:
-        rule = compiled.lifecycle.entry_into_force
-        term = compiled.lifecycle.term
-        extension = compiled.lifecycle.extension
-        term_from = compiled.lifecycle.term_from
-    else:
-        rule = lc.entry_into_force
-        term = Duration.parse(lc.term) if isinstance(lc.term, str) else None
-        extension = lc.extension
-        term_from = lc.term_from
-    if rule == "fixed_date" and lc.entry_into_force_on is not None:
-        start = lc.entry_into_force_on
-    elif rule == "signature" and model.signed is not None:
-        start = model.signed.date
-    else:
+
+def _lifecycle(model: Treaty, compiled: Any = None) -> LifecycleResult:
+    return lifecycle_of(model, compiled)
+
+
+def _why_not(model: Treaty, lifecycle: LifecycleResult, compiled: Any = None) -> str | None:
+    """Why the model has no time in force (None when it has one)."""
+    window = in_force_window(lifecycle.entry_into_force, lifecycle.ends_on)
+    if not isinstance(window, str):
+        return None
+    rule = compiled.lifecycle.entry_into_force if compiled is not None else model.lifecycle.entry_into_force
+    if lifecycle.entry_into_force is None and (rule in _WAITS_FOR_EVENTS or (rule == "signature"
+                                                                            and model.signed is None)):
         return f"its entry into force ({rule}) depends on events; no date without a timeline"
-    end: date | None = lc.ended_on
-    if end is None and term is not None and extension is None and lc.after_term == "expires":
-        base = model.signed.date if term_from == "signature" and model.signed is not None else start
-        try:
-            end = add(base, term, lc.date_rounding)
-        except AmbiguousDate as exc:
-            raise FoedusError(f"{model.id}: {exc}", where=Location(model.id),
-                              expected="lifecycle.date_rounding: up or down") from None
-        if lc.in_force_on_expiry_date:
-            end += timedelta(days=1)
-    return in_force_window(start, end)
+    return window
+
+
+def in_force_interval(model: Treaty, compiled: Any = None) -> tuple[date, date | None] | str:
+    """``(start, end)`` with ``end`` the first day out of force (None: open), or why there is none: the
+    model's lifecycle evaluated with no events (a fixed date or the signature; a recorded end, or the end
+    of a fixed term that is neither extended nor continued)."""
+    lifecycle = _lifecycle(model, compiled if compiled is not None else _compiled(model))
+    why = _why_not(model, lifecycle, compiled)
+    if why is not None:
+        return why
+    window = in_force_window(lifecycle.entry_into_force, lifecycle.ends_on)
+    assert not isinstance(window, str)
+    return window
 
 
 def _who(value: str, party_ids: set[str]) -> str | None:
@@ -217,13 +221,15 @@ def _who(value: str, party_ids: set[str]) -> str | None:
     return None
 
 
-def flatten(models: Iterable[Treaty], *, lifecycles: Mapping[str, tuple[date | None, date | None]] | None = None,
+def flatten(models: Iterable[Treaty], *, lifecycles: Mapping[str, LifecycleResult] | None = None,
             compiled: Mapping[str, Any] | None = None) -> Obligations:
     """Windows, memberships and duties of ``models``; two models with the same id are an error.
 
-    ``lifecycles`` (treaty id -> (entry into force, first day out), e.g. evaluated against a
-    timeline) replaces the fixed-date rule for the models it names; ``compiled`` (treaty id ->
-    ``CompiledTreaty``) says which norms exist under the chosen reading. ``flatten_world`` passes both.
+    Each model's dates are its lifecycle's: ``lifecycles`` (treaty id -> lifecycle, e.g. evaluated against
+    a timeline) for the models it names, else the lifecycle the model's own dates settle. Members are
+    bound as the lifecycle's per-party intervals say; a norm binds while an instrument keeps it in effect.
+    ``compiled`` (treaty id -> ``CompiledTreaty``) says which norms exist under the chosen reading.
+    ``flatten_world`` passes both.
     """
     windows: list[TreatyWindow] = []
     memberships: list[Membership] = []
@@ -235,29 +241,40 @@ def flatten(models: Iterable[Treaty], *, lifecycles: Mapping[str, tuple[date | N
         for when in named_dates(model):
             if latest is None or when.year > latest:
                 latest = when.year
+        cows = {party.id: party.cow for party in model.parties}
         for party in model.parties:
             if party.cow is not None:
                 names = aliases.setdefault(party.cow, set())
                 names.update(x for x in (party.id, party.iso3, str(party.cow), f"cow:{party.cow}") if x)
         ct = compiled[model.id] if compiled is not None and model.id in compiled else _compiled(model)
-        interval = (in_force_window(*lifecycles[model.id]) if lifecycles is not None and model.id in lifecycles
-                    else in_force_interval(model, ct))
-        if isinstance(interval, str):
-            skipped.append(f"{model.id}: {interval}")
+        lifecycle = (lifecycles[model.id] if lifecycles is not None and model.id in lifecycles
+                     else _lifecycle(model, ct))
+        why = _why_not(model, lifecycle, ct)
+        if why is not None:
+            skipped.append(f"{model.id}: {why}")
             continue
-        start, end = interval
+        start, end = lifecycle.entry_into_force, lifecycle.ends_on
+        assert start is not None
         if end is not None and (latest is None or end.year > latest):
             latest = end.year  # a derived end (a fixed term) counts as a named date
         windows.append(TreatyWindow(model.id, model.title, start, end))
-        memberships += [Membership(model.id, party.id, party.cow, joined, left)
-                        for party, joined, left in member_spans(model.parties, start, end) if party.cow is not None]
-        party_ids = {p.id for p in model.parties}
-        for norm in existing_norms(ct) if ct is not None else model.norms:
+        registry = ct.registry if ct is not None else None
+        for span in member_spans(lifecycle):
+            cow = cows.get(span.party)
+            if cow is None and registry is not None:
+                state = registry.state(span.party)
+                cow = state.cow if state is not None else None
+            if cow is not None:
+                memberships.append(Membership(model.id, span.party, cow, span.start, span.end))
+        party_ids = {p.party for p in lifecycle.parties} | set(cows)
+        norms = existing_norms(ct) if ct is not None else model.norms
+        for ns in norm_spans(norms, lifecycle):
+            norm = ns.norm
             if norm.kind not in BINDING_KINDS:
                 continue
             duties.append(Duty(model.id, norm.id, norm.kind, norm.category, norm.article,
                                _who(norm.bearer, party_ids), _who(norm.counterparty, party_ids),
-                               tuple(norm.threat)))
+                               tuple(norm.threat), ns.start, ns.end))
     return Obligations(tuple(windows), tuple(memberships), tuple(duties), tuple(skipped), latest,
                        {cow: frozenset(names) for cow, names in aliases.items()})
 
@@ -266,8 +283,7 @@ def flatten_world(world: World) -> Obligations:
     """The models of a ``foedus.world.World``, dated by their lifecycles as evaluated against the world's
     timeline (so a treaty that enters into force by ratification gets its dates) and with the norms
     that exist under each model's chosen reading."""
-    lifecycles = {tid: (lc.entry_into_force, lc.ends_on) for tid, lc in world.lifecycles.items()}
-    return flatten(world.models, lifecycles=lifecycles, compiled=world.compiled)
+    return flatten(world.models, lifecycles=world.lifecycles, compiled=world.compiled)
 
 
 def default_last_year(flat: Obligations) -> int:
@@ -318,6 +334,8 @@ def _register(con: duckdb.DuckDBPyConnection, flat: Obligations) -> list[Duty]:
         "bearer": pa.array([d.bearer for d in duties], pa.string()),
         "cp": pa.array([d.counterparty for d in duties], pa.string()),
         "mask": pa.array([_mask(d.category) for d in duties], pa.int32()),
+        "dstart": pa.array([d.start for d in duties], pa.date32()),
+        "dstop": pa.array([d.end for d in duties], pa.date32()),
     })  # fmt: skip
     con.register("spells", spells)
     con.register("duties", duty_table)
@@ -353,10 +371,15 @@ def _edge_table(flat: Obligations, order: str) -> tuple[pa.Table, list[Duty]]:
     beneficiary, t, d, start, end`` (``t``, ``d``: see ``_register``; ``end`` null when open), sorted by
     ``order`` (SQL). The shared source of ``duty_edges`` and the point queries' index."""
     return _run(flat, _PAIRS + f"""
-        select p.stateA::INTEGER as obligor, p.stateB::INTEGER as beneficiary, p.t, d.d, p.lo as start,
-               case when p.hi = $cap then null else p.hi end as "end"
-        from pairs p join duties d on {_BINDS}
-        where p.lo < p.hi
+        , bound as (
+            select p.stateA, p.stateB, p.t, d.d, greatest(p.lo, coalesce(d.dstart, p.lo)) as lo,
+                   least(p.hi, coalesce(d.dstop, p.hi)) as hi
+            from pairs p join duties d on {_BINDS}
+        )
+        select stateA::INTEGER as obligor, stateB::INTEGER as beneficiary, t, d, lo as start,
+               case when hi = $cap then null else hi end as "end"
+        from bound
+        where lo < hi
         order by {order}
     """, _NO_END)
 
@@ -380,16 +403,19 @@ def dyad_years(
         f"(bit_or(mask) & {1 << i} <> 0)::TINYINT as {name}" for i, name in enumerate(OBLIGATION_COLUMNS)
     )
     query = _PAIRS + f"""
-    , flagged as (
-        select p.stateA, p.stateB, p.lo, p.hi, coalesce(bit_or(d.mask), 0) as mask
-        from pairs p left join duties d on {_BINDS}
-        where p.lo < p.hi
-        group by p.t, p.pa, p.pb, p.stateA, p.stateB, p.lo, p.hi
+    , bound as (
+        -- every pair span (the row exists: atopally) and every duty binding the pair while in effect
+        select stateA, stateB, lo, hi, 0 as mask from pairs where lo < hi
+        union all
+        select p.stateA, p.stateB, greatest(p.lo, coalesce(d.dstart, p.lo)) as lo,
+               least(p.hi, coalesce(d.dstop, p.hi)) as hi, d.mask
+        from pairs p join duties d on {_BINDS}
     ), years as (
         select stateA, stateB, mask,
                unnest(range(greatest(year(lo), $first)::INTEGER, least(year(hi - 1), $last)::INTEGER + 1))
                  as year
-        from flagged
+        from bound
+        where lo < hi
     )
     select stateA::INTEGER as stateA, stateB::INTEGER as stateB, year::INTEGER as year,
            1::TINYINT as atopally, {bits}
@@ -415,7 +441,7 @@ def duty_edges(models: Source) -> pd.DataFrame:
     docstring.
     """
     flat = _as_flat(models)
-    table, duties = _edge_table(flat, "obligor, beneficiary, p.t, d.d, start")
+    table, duties = _edge_table(flat, "obligor, beneficiary, t, d, start")
     frame = table.to_pandas()
     frame["treaty"] = [flat.windows[t].treaty for t in frame.pop("t")]
     picked = [duties[i] for i in frame.pop("d")]

@@ -278,7 +278,7 @@ class WorldIndex:
 
         # directed duty edges between states, sorted by beneficiary (and a second order by obligor);
         # dates as days since 1970-01-01 (a date32 is that number), an open end as _OPEN
-        table, self.duties = _edge_table(flat, "beneficiary, obligor, p.t, d.d, start")
+        table, self.duties = _edge_table(flat, "beneficiary, obligor, t, d, start")
         self._e_obligor = table.column("obligor").to_numpy()
         self._e_beneficiary = table.column("beneficiary").to_numpy()
         self._e_treaty = table.column("t").to_numpy()

@@ -67,6 +67,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from foedus.compile.compiler import CompiledTreaty, compile_treaty
@@ -76,7 +77,7 @@ from foedus.evaluate.relations import CombinedFacts, TimelineFacts
 from foedus.evaluate.results import LifecycleResult, Outcome
 from foedus.evaluate.run import bind_timeline, evaluate, evaluate_lifecycle
 from foedus.model.events import Event, State, Timeline
-from foedus.model.treaty import Norm, Party, Treaty
+from foedus.model.treaty import Norm, Treaty
 from foedus.parse.located_yaml import SourceMap
 
 __all__ = ["ALLIANCE_CATEGORIES", "Pact", "PairSpan", "World", "WorldFacts"]
@@ -133,11 +134,13 @@ def checked_models(models: Iterable[object], where: str = "") -> Iterator[Treaty
 
 
 def named_dates(model: Treaty) -> Iterator[date]:
-    """The dates a model names: entry into force, end, signature, and its parties' ``joined`` and ``left``."""
+    """The dates a model names: entry into force, end, signature, its parties' recorded memberships and its
+    instruments' recorded entry into force."""
     lc = model.lifecycle
-    for when in (lc.entry_into_force_on, lc.ended_on, model.signed.date if model.signed else None,
-                 *(p.joined for p in model.parties), *(p.left for p in model.parties)):
-        if when is not None:
+    spells = [d for p in model.parties for spell in p.recorded_spells() for d in (spell.joined, spell.left)]
+    for when in (lc.entry_into_force_on, lc.ended_on, model.signed.date if model.signed else None, *spells,
+                 *(i.in_force_on for i in model.instruments)):
+        if when is not None and when != date.min:
             yield when
 
 
@@ -157,20 +160,69 @@ def in_force_window(entry: date | None, out: date | None) -> tuple[date, date | 
     return entry, out
 
 
-def clipped_membership(party: Party, start: date, end: date | None) -> tuple[date, date | None]:
-    """``party``'s membership of a treaty in force ``[start, end)``: from ``joined`` (default ``start``) to
-    ``left`` (default ``end``), clipped to that interval. It may be empty (``left <= joined``)."""
-    joined = start if party.joined is None or party.joined < start else party.joined
-    return joined, earliest_end(end, party.left)
+FIRST_YEAR = 1816
 
 
-def member_spans(parties: Iterable[Party], start: date, end: date | None
-                 ) -> Iterator[tuple[Party, date, date | None]]:
-    """``(party, joined, left)`` for each party that is a member on some day of ``[start, end)``."""
-    for party in parties:
-        joined, left = clipped_membership(party, start, end)
-        if left is None or joined < left:
-            yield party, joined, left
+def lifecycle_of(model: Treaty, compiled: CompiledTreaty | None = None, as_of: date | None = None
+                 ) -> LifecycleResult:
+    """The model's lifecycle with no events, as of its latest named date (or ``as_of``): what its own
+    dates and clauses settle (a fixed entry into force, recorded memberships and phases, a term)."""
+    ct = compiled if compiled is not None else compile_treaty(model.model_copy(update={"norms": []}))
+    horizon = as_of or max(named_dates(model), default=date(FIRST_YEAR, 1, 1))
+    return evaluate_lifecycle(ct, (), horizon)[0]
+
+
+@dataclass(frozen=True)
+class MemberSpan:
+    """``party`` is bound by the treaty ``[start, end)`` (``end`` None: open)."""
+
+    party: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class NormSpan:
+    """``norm`` is in effect ``[start, end)`` (None: from the treaty's start, or to its end): an instrument
+    introduced it or ended it (ATOP phases, protocols)."""
+
+    norm: Norm
+    start: date | None
+    end: date | None
+
+
+def member_spans(lifecycle: LifecycleResult) -> list[MemberSpan]:
+    """Each party's bound intervals, clipped to the treaty's time in force: the one rule for the world's
+    relations, the dyad-year table and the store (the engine's per-party lifecycle)."""
+    window = in_force_window(lifecycle.entry_into_force, lifecycle.ends_on)
+    if isinstance(window, str):
+        return []
+    lo, hi = window
+    out = []
+    for party in lifecycle.parties:
+        for start, end in party.intervals:
+            s, e = max(start, lo), earliest_end(end, hi)
+            if e is None or s < e:
+                out.append(MemberSpan(party.party, s, e))
+    return out
+
+
+def norm_spans(norms: Iterable[Norm], lifecycle: LifecycleResult) -> list[NormSpan]:
+    """When each norm is in effect, from the instruments in force (``introduced_by`` / ``ended_by``)."""
+    in_force = {v.instrument: v.start for v in lifecycle.versions if v.instrument}
+    out = []
+    for norm in norms:
+        start = None
+        if norm.introduced_by is not None:
+            if norm.introduced_by not in in_force:
+                continue
+            start = in_force[norm.introduced_by]
+        ends = [in_force[i] for i in norm.ended_by if i in in_force]
+        end = min(ends) if ends else None
+        if start is not None and end is not None and end <= start:
+            continue
+        out.append(NormSpan(norm, start, end))
+    return out
 
 
 def existing_norms(compiled: CompiledTreaty) -> list[Norm]:
@@ -489,24 +541,59 @@ def _facts(compiled: dict[str, CompiledTreaty], lifecycles: dict[str, LifecycleR
     spans: list[PairSpan] = []
     threats: list[tuple[str, str, date, date | None, str]] = []
     for tid, ct in compiled.items():
-        window = in_force_window(lifecycles[tid].entry_into_force, lifecycles[tid].ends_on)
-        if isinstance(window, str):
+        lifecycle = lifecycles[tid]
+        members = member_spans(lifecycle)
+        if not members:
             continue
-        norms = existing_norms(ct)
-        categories = tuple(sorted({norm.category for norm in norms}))
-        members = [(party.id, joined, left) for party, joined, left in member_spans(ct.treaty.parties, *window)]
-        for i, (a, a_start, a_end) in enumerate(members):
-            for b, b_start, b_end in members[i + 1:]:
-                s = max(a_start, b_start)
-                e = earliest_end(a_end, b_end)
+        effective = norm_spans(existing_norms(ct), lifecycle)
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if a.party == b.party:
+                    continue
+                s, e = max(a.start, b.start), earliest_end(a.end, b.end)
                 if e is None or s < e:
-                    x, y = _pair(a, b)
-                    spans.append(PairSpan(x, y, s, e, tid, categories))
-        named = _threats(norms, registry)
-        for x, x_start, x_end in members:
-            for y in named:
-                threats.append((x, y, x_start, x_end, tid))
+                    x, y = _pair(a.party, b.party)
+                    spans += [PairSpan(x, y, lo, hi, tid, categories)
+                              for lo, hi, categories in _segments(s, e, effective)]
+        for member in members:
+            for lo, hi, named in _threat_segments(member.start, member.end, effective, registry):
+                threats += [(member.party, y, lo, hi, tid) for y in named]
     return WorldFacts(spans, threats, registry)
+
+
+def _cuts(start: date, end: date | None, effective: list[NormSpan]) -> list[tuple[date, date | None]]:
+    """``[start, end)`` cut where a norm comes into or goes out of effect."""
+    cuts = sorted({d for n in effective for d in (n.start, n.end) if d is not None and start < d
+                   and (end is None or d < end)})
+    bounds: list[date | None] = [start, *cuts, end]
+    return [(lo, hi) for lo, hi in pairwise(bounds) if lo is not None]
+
+
+def _in_effect(n: NormSpan, lo: date) -> bool:
+    return (n.start is None or n.start <= lo) and (n.end is None or lo < n.end)
+
+
+def _segments(start: date, end: date | None, effective: list[NormSpan]
+              ) -> list[tuple[date, date | None, tuple[str, ...]]]:
+    """Pieces of ``[start, end)`` with the categories of the norms in effect on each (equal neighbours joined)."""
+    out: list[tuple[date, date | None, tuple[str, ...]]] = []
+    for lo, hi in _cuts(start, end, effective):
+        categories = tuple(sorted({n.norm.category for n in effective if _in_effect(n, lo)}))
+        if out and out[-1][2] == categories and out[-1][1] == lo:
+            out[-1] = (out[-1][0], hi, categories)
+        else:
+            out.append((lo, hi, categories))
+    return out
+
+
+def _threat_segments(start: date, end: date | None, effective: list[NormSpan], registry: StateRegistry
+                     ) -> list[tuple[date, date | None, list[str]]]:
+    out = []
+    for lo, hi in _cuts(start, end, effective):
+        named = _threats([n.norm for n in effective if _in_effect(n, lo)], registry)
+        if named:
+            out.append((lo, hi, named))
+    return out
 
 
 def _threats(norms: Iterable[Norm], registry: StateRegistry) -> list[str]:
