@@ -232,7 +232,21 @@ norms:
          says: assistance rendered to the attacked party}
 ```
 
-**Article 2.** *Summary, not the text:* the treaty enters into force when two instruments of
+**Article 2.** *Summary, not the text:* the parties consult one another on their common defence.
+
+```foedus
+norms:
+  - id: consult
+    kind: obligation
+    category: consultation
+    summary: The parties consult one another on their common defence.
+    bearer: each party
+    counterparty: the other parties
+    honoured_by:
+      - {on: consultation_held, when: bearer in event.actors, says: the parties consulted}
+```
+
+**Article 3.** *Summary, not the text:* the treaty enters into force when two instruments of
 ratification are deposited with Aland, and for a later party on its deposit; any state may accede; it
 lasts ten years and is then extended by five years at a time for the parties that have not denounced it
 a year before; a party may withdraw on six months' notice; it ends when fewer than two parties remain.

@@ -286,3 +286,35 @@ def test_atop_world_point_queries_are_fast() -> None:
     start = time.perf_counter()
     facts.pacts(*worst, date(2000, 1, 1))
     assert time.perf_counter() - start < 0.005
+
+
+SINO_SOVIET_1945 = ROOT / "treaties" / "sino_soviet_1945.md"
+BOTH_RATIFIED = (
+    "timeline: both-treaties\n"
+    "events:\n"
+    "  - {date: 1945-08-24, type: ratification, actor: USSR, treaty: sino-soviet-1945, source: record}\n"
+    "  - {date: 1945-08-24, type: ratification, actor: CHN, treaty: sino-soviet-1945, source: record}\n"
+    "  - {date: 1950-02-14, type: signature, actors: [USSR, PRC], treaty: sino-soviet-1950, source: text}\n"
+    "  - {date: 1950-04-11, type: ratification, actor: USSR, treaty: sino-soviet-1950, source: record}\n"
+    "  - {date: 1950-04-11, type: ratification, actor: PRC, treaty: sino-soviet-1950, source: record}\n")
+
+
+def test_a_later_treaty_that_says_it_replaces_one_ends_it_in_a_world(tmp_path: Path) -> None:
+    timeline = tmp_path / "both.yaml"
+    timeline.write_text(BOTH_RATIFIED, encoding="utf-8")
+    world = World.load([str(SINO_SOVIET_1945), str(SINO_SOVIET)], str(timeline))
+    life = world.lifecycles["sino-soviet-1945"]
+    assert (life.state, life.ends_on, life.end_reason) == ("terminated", date(1950, 4, 11),
+                                                           "superseded by sino-soviet-1950")
+    outcome = world.evaluate("sino-soviet-1945", date(1951, 1, 1))
+    assert outcome.lifecycle.state == "terminated" and not outcome.invalid_acts
+
+
+def test_the_record_of_a_supersession_decides_over_the_model(tmp_path: Path) -> None:
+    timeline = tmp_path / "both.yaml"
+    timeline.write_text(BOTH_RATIFIED + "  - {date: 1950-02-14, type: supersession, actors: [USSR, CHN], "
+                        "treaty: sino-soviet-1945, by: notes-of-1950, source: the notes of 14 February 1950}\n",
+                        encoding="utf-8")
+    world = World.load([str(SINO_SOVIET_1945), str(SINO_SOVIET)], str(timeline))
+    life = world.lifecycles["sino-soviet-1945"]
+    assert (life.ends_on, life.end_reason) == (date(1950, 2, 14), "superseded by notes-of-1950")

@@ -157,6 +157,7 @@ class CompiledLifecycle:
     supersedes: tuple[str, ...] = ()
     instruments: dict[str, CompiledInstrument] = field(default_factory=dict)
     accession_condition: Condition | None = None
+    continues_while: Condition | None = None
 
     @property
     def terms(self) -> Terms:
@@ -323,8 +324,13 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
     accession_condition = None
     if lc.accession_condition:
         cc0 = ConditionCompiler(treaty.id, party_ids, registry, points_of, Location(file))
-        accession_condition = _condition(cc0, lc.accession_condition, set(),
-                                         locate(("lifecycle", "accession_condition")))
+        accession_condition = _condition(cc0, lc.accession_condition.when, set(),
+                                         locate(("lifecycle", "accession_condition", "when")))
+    continues_while = None
+    if lc.continues_while:
+        cc1 = ConditionCompiler(treaty.id, party_ids, registry, points_of, Location(file))
+        continues_while = _condition(cc1, lc.continues_while.when, set(),
+                                     locate(("lifecycle", "continues_while", "when")))
     lifecycle = CompiledLifecycle(
         entry_into_force=choice(lc.entry_into_force, ("lifecycle", "entry_into_force"),
                                 ("ratification_by_all", "exchange_of_instruments", "signature", "fixed_date",
@@ -353,6 +359,7 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
         supersedes=tuple(lc.supersedes),
         instruments=instruments,
         accession_condition=accession_condition,
+        continues_while=continues_while,
     )
     if lifecycle.entry_into_force == "fixed_date" and lc.entry_into_force_on is None:
         raise FoedusError("entry_into_force: fixed_date needs entry_into_force_on", where=locate(("lifecycle",)),
@@ -577,4 +584,7 @@ class _NoFacts:
         return None
 
     def at_war(self, a: str, b: str, on: Any) -> None:
+        return None
+
+    def in_war(self, a: str, on: Any) -> None:
         return None

@@ -24,6 +24,7 @@ class Facts(Protocol):
     def allied(self, a: str, b: str, on: date) -> bool | None: ...
     def united_with(self, a: str, b: str, on: date) -> bool | None: ...
     def at_war(self, a: str, b: str, on: date) -> bool | None: ...
+    def in_war(self, a: str, on: date) -> bool | None: ...
 
 
 @dataclass
@@ -46,6 +47,7 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "allied": (2, "x and y are allied on the date (an alliance in force between them)"),
     "united_with": (2, "x unites with y: allied, or x's forces are stationed in y (or y's in x)"),
     "at_war": (2, "x and y are in a state of war on the date"),
+    "in_war": (1, "x is in a state of war with some state on the date"),
     "reading": (1, "the option chosen at a reading point"),
     "any_party": (1, "some state in the list is a party to this treaty"),
     "party_in": (1, "the party of this treaty among the listed states (unknown if none)"),
@@ -220,6 +222,11 @@ class ConditionCompiler:
                     return None
                 return bool_or_none(getattr(ctx.facts, fname)(a, b, ctx.date))
             return relation
+        if node.func == "in_war":
+            def in_war(ctx: Context) -> bool | None:
+                x = args[0](ctx)
+                return None if x is None else bool_or_none(ctx.facts.in_war(x, ctx.date))
+            return in_war
         if node.func in ("directed_against", "claimed_directed_against"):
             attr = node.func
 

@@ -67,5 +67,8 @@ def run(ct: CompiledTreaty, events: tuple[Event, ...], as_of: date, facts: Facts
             pending, led.day_end = led.day_end, []
             for effect in pending:
                 effect()
+        if led.deferred is not None and led.in_force and not led.holds_back(day):
+            because, events_, kind, article = led.deferred
+            led.end(day, "term ends", f"{because}; held back by its proviso until then", events_, kind, article)
         i = j
     return led, book

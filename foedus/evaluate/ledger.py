@@ -150,6 +150,7 @@ class Ledger:
         self.end_kind: str | None = None
         self.outside_clauses = False
         self.scheduled_end: tuple[date, str, tuple[str, ...], str] | None = None  # an instrument's end date
+        self.deferred: tuple[str, tuple[str, ...], str, str | None] | None = None  # an end held back
         self.timers: list[Timer] = []
         self.seq = itertools.count()
         self.day_end: list[Callable[[], None]] = []
@@ -265,11 +266,30 @@ class Ledger:
     def bound_or_suspended(self) -> list[str]:
         return [pid for pid, p in self.parties.items() if p.bound or p.state == "suspended"]
 
+    def holds_back(self, on: date) -> bool:
+        """Whether the treaty's `continues_while` proviso holds on ``on`` (unknown counts as holding: the
+        record cannot show the war over, so the treaty is not taken to have ended)."""
+        proviso = self.lc.continues_while
+        if proviso is None or self.facts is None:
+            return False
+        from foedus.compile.conditions import Context
+
+        return proviso(Context(date=on, facts=self.facts, parties=tuple(self.bound()),
+                               reading=self.ct.reading.as_dict())) is not False
+
+    def end_of_term(self, on: date, because: str, events: tuple[str, ...], kind: str, article: str | None) -> None:
+        """The treaty would expire at the end of a term: unless its proviso holds the end back."""
+        if self.holds_back(on):
+            self.deferred = (because, events, kind, article)
+            return
+        self.end(on, "term ends", because, events, kind, article)
+
     def end(self, on: date, when: str, because: str, events: tuple[str, ...], kind: str,
             article: str | None, outside: bool = False) -> None:
         """The treaty ends (``when``: term ends / termination): every party still bound is no longer."""
         if not self.in_force:
             return
+        self.deferred = None
         self.move(on, when, because, events, article)
         self.ended_on, self.end_reason, self.end_events, self.end_kind = on, because, events, kind
         self.outside_clauses = outside
@@ -390,8 +410,14 @@ class Ledger:
             projected = self.projected_end()
             if projected is not None:
                 ends_on, end_reason, _, end_kind = projected
+        held_back = None
+        proviso = self.ct.treaty.lifecycle.continues_while
+        if self.deferred is not None and self.in_force and proviso is not None:
+            held_back = f"{self.deferred[0]}, but it continues while {proviso.says}"
         if ends_on is not None:
             expires_on: date | None = ends_on
+        elif held_back is not None:
+            expires_on = None
         elif self.next_term is not None:
             expires_on = self.next_term.end
         elif current is not None and current.end is not None and self.values.after_term == "continues" \
@@ -419,6 +445,7 @@ class Ledger:
             entry_pending=self.entry_pending(), record_silent=not self.acts_seen,
             end_kind=end_kind, ended_outside_clauses=self.outside_clauses,
             upcoming=tuple(sorted({t.date for t in self.timers if t.date > as_of})),
+            held_back=held_back,
         )
 
     def lc_exchange_at(self) -> str | None:
@@ -509,8 +536,6 @@ class Ledger:
     def party_results(self, treaty_end: date | None) -> list[PartyResult]:
         out = []
         for pid, p in self.parties.items():
-            if p.state == machines.PARTY.initial and not p.history:
-                continue
             until = None
             if p.intervals and p.intervals[-1][1] is not None:
                 until = p.intervals[-1][1]

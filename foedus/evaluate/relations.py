@@ -104,6 +104,16 @@ class TimelineFacts:
             return True
         return _covers(self.stationed.get(_pair(a, b), []), on)
 
+    def in_war(self, a: str, on: date) -> bool | None:
+        unknown = False
+        for (x, y), intervals in self.wars.items():
+            if a in (x, y) and _covers(intervals, on):
+                return True
+        for (x, y), days in self.attacks_unclear.items():
+            if a in (x, y) and any(d <= on for d in days):
+                unknown = True
+        return None if unknown else False
+
 
 @dataclass
 class CombinedFacts:
@@ -129,3 +139,13 @@ class CombinedFacts:
 
     def at_war(self, a: str, b: str, on: date) -> bool | None:
         return self._ask("at_war", a, b, on)
+
+    def in_war(self, a: str, on: date) -> bool | None:
+        unknown = False
+        for source in self.sources:
+            value = source.in_war(a, on)  # type: ignore[attr-defined]
+            if value is True:
+                return True
+            if value is None:
+                unknown = True
+        return None if unknown else False

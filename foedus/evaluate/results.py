@@ -118,6 +118,7 @@ class LifecycleResult:
     ended_outside_clauses: bool = False  # ended by an act the treaty's clauses do not provide for
     upcoming: tuple[date, ...] = ()  # days after the as-of date on which time alone changes something
     norms_ended: dict[str, date] = field(default_factory=dict)  # norms an act ended for good (ends_with)
+    held_back: str | None = None  # the end of its term came, but its proviso holds the treaty in force
 
     def in_force_on(self, d: date) -> bool:
         if self.entry_into_force is None or d < self.entry_into_force:

@@ -356,9 +356,10 @@ def _accession(led: Ledger, e: Event) -> None:
         verdict = condition(Context(date=e.date, facts=led.facts, parties=tuple(led.bound()),
                                     reading=led.ct.reading.as_dict(), event=e))
         if verdict is not True:
-            led.invalid_act(e, f"{actor} does not meet the condition for accession"
-                            + (" (the record cannot tell)" if verdict is None else "")
-                            + f": {led.ct.treaty.lifecycle.accession_condition}")
+            said = led.ct.treaty.lifecycle.accession_condition
+            led.invalid_act(e, f"{actor}'s accession is not admitted: "
+                            + (f"the record cannot tell whether it is {said.says}" if verdict is None and said
+                               else (said.says if said else "it does not meet the condition")))
             return
     p = p or led.join(actor, _name(led, actor))
     led.instruments_deposited.append((e.date, actor, e.id))
@@ -448,7 +449,7 @@ def _term_ends(led: Ledger, timer: Timer) -> None:
     stays = [pid for pid in led.bound_or_suspended() if pid not in {n.party for n in leaving}]
     if leaving and ((v.notice is not None and v.notice.effect == "treaty_ends") or len(stays) < v.minimum_parties):
         first = leaving[0]
-        led.end(on, "term ends", f"timely notice by {first.party}", (first.event.id,), "notice", article)
+        led.end_of_term(on, f"timely notice by {first.party}", (first.event.id,), "notice", article)
         return
     for n in leaving:
         led.unbind(n.party, on, "leaving", "its notice of denunciation took effect at the end of the term",
@@ -465,7 +466,7 @@ def _term_ends(led: Ledger, timer: Timer) -> None:
             return
         reason = ("the term ends and no extension is provided" if v.extension is None
                   else "the last permitted extension ends")
-        led.end(on, "term ends", reason, (), "expiry", article)
+        led.end_of_term(on, reason, (), "expiry", article)
         return
     assert cur.expiry is not None and v.extension is not None
     expiry = led.shift(cur.expiry, v.extension)

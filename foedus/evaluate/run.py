@@ -14,7 +14,8 @@ from foedus.evaluate.relations import TimelineFacts
 from foedus.evaluate.results import InvalidAct, LifecycleResult, Outcome
 from foedus.model.events import Event, Timeline, vocabulary
 
-_STATE_ATTRIBUTES = ("directed_against", "claimed_directed_against", "claimed_by", "agreed_by", "absorbed_by")
+_STATE_ATTRIBUTES = ("directed_against", "claimed_directed_against", "claimed_by", "agreed_by", "absorbed_by",
+                     "consented_by")
 
 
 def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
@@ -51,6 +52,13 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
             raise FoedusError(f"signature dated {e.date}, but the treaty records its signature on {signed}",
                               where=Location(e.file or "", e.line), expected=f"{signed}")
         attributes = dict(e.attributes)
+        if e.type == "instrument_in_force" and e.treaty in known:
+            declared = known[e.treaty].lifecycle.instruments
+            if str(attributes.get("instrument")) not in declared:
+                raise FoedusError(f"instrument_in_force names instrument {attributes.get('instrument')!r}, which "
+                                  f"{e.treaty} does not declare", where=Location(e.file or "", e.line),
+                                  expected=("one of " + ", ".join(sorted(declared))) if declared
+                                  else "an instrument declared under the treaty's `instruments:`")
         if "under_reading" in attributes:
             _check_under_reading(e, known)
         for key in _STATE_ATTRIBUTES:

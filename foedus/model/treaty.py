@@ -174,6 +174,13 @@ class Withdrawal(NoticeForm):
     article: str | None = None
 
 
+class Proviso(Strict):
+    """A condition a clause states, with its meaning in plain words (shown in explanations)."""
+
+    when: str = Field(description="a condition, e.g. \"event.actor in ['EGY', 'JOR']\" or \"in_war('JPN')\"")
+    says: str = Field(description="what it means, in plain words")
+
+
 class Lifecycle(Strict):
     article: str | None = None
     entry_into_force: EntryRule | ReadingRef
@@ -192,9 +199,9 @@ class Lifecycle(Strict):
     accession: Literal["closed", "any_state", "invited"] | list[str] | ReadingRef = Field(
         "closed", description="who may accede: nobody, any state, a state invited by all the parties, or the "
         "listed states")
-    accession_condition: str | None = Field(
-        None, description="a condition the acceding state must meet, over the accession event (e.g. "
-        "\"event.actor in ['IRQ', 'JOR']\"); unknown or false: the accession is an invalid act")
+    accession_condition: Proviso | None = Field(
+        None, description="a condition the acceding state must meet; unknown or false: the accession is an "
+        "invalid act")
     amendment_consent: Consent | ReadingRef = Field(
         "all", description="whose consent an instrument changing the treaty needs: all the parties bound, a "
         "majority, two thirds, or a number")
@@ -207,6 +214,9 @@ class Lifecycle(Strict):
                                   "this one enters into force between the same parties")
     term: DurationText | ReadingRef | None = Field(None, description="None: no fixed term")
     term_from: Literal["entry_into_force", "signature"] | ReadingRef = "entry_into_force"
+    continues_while: Proviso | None = Field(
+        None, description="when the treaty would expire at the end of a term while this holds (e.g. a party "
+        "is at war: `in_war('JPN')`), it continues until it no longer holds")
     in_force_on_expiry_date: bool | ReadingRef = Field(
         False, description="false: the expiry date is the first day the treaty is no longer in force")
     extension: DurationText | ReadingRef | None = Field(None, description="length of each tacit extension")

@@ -10,6 +10,7 @@ from foedus.parse.located_yaml import SourceMap, load
 from foedus.text.literate import LiterateTreaty, Section, read_literate
 
 LIST_KEYS = ("parties", "signatories", "languages", "readings", "named_readings", "norms", "facts", "instruments")
+HEAD_KEYS = ("id", "title", "short_title", "source")
 ONCE_KEYS = ("treaty", "lifecycle", "signed", "authentic", "general_law", "event_types")
 # Items that name the article they formalise; the block they stand in supplies the default.
 ARTICLE_ITEMS = ("norms", "readings", "facts", "instruments")
@@ -43,6 +44,9 @@ def parse_treaty_file(path: str) -> ParsedTreaty:
         raise FoedusError("`treaty:` must be a mapping", where=smap.locate(("treaty",)),
                           expected="id, title, short_title, source")
     for key, value in head.items():
+        if key not in HEAD_KEYS:
+            raise FoedusError(f"unknown key `{key}` under `treaty:`", where=smap.locate(("treaty", key)),
+                              expected="one of " + ", ".join(HEAD_KEYS) + " (other keys stand at the top of a block)")
         raw[key] = value
         smap.rebase(("treaty", key), (key,))
     raw["articles"] = [

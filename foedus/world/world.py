@@ -323,6 +323,9 @@ class WorldFacts:
     def at_war(self, a: str, b: str, on: date) -> bool:
         return False
 
+    def in_war(self, a: str, on: date) -> bool:
+        return False
+
     def directed_against(self, x: str, y: str, on: date) -> list[str]:
         """Treaties of ``x`` in force on ``on`` whose norms name ``y`` as a threat, sorted."""
         index = self._threats.get((self._id(x), self._id(y)))
