@@ -52,7 +52,7 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
             raise FoedusError(f"signature dated {e.date}, but the treaty records its signature on {signed}",
                               where=Location(e.file or "", e.line), expected=f"{signed}")
         attributes = dict(e.attributes)
-        if e.type == "instrument_in_force" and e.treaty in known:
+        if e.type == "instrument_in_force" and e.treaty is not None and e.treaty in known:
             declared = known[e.treaty].lifecycle.instruments
             if str(attributes.get("instrument")) not in declared:
                 raise FoedusError(f"instrument_in_force names instrument {attributes.get('instrument')!r}, which "
