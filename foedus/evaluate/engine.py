@@ -8,11 +8,17 @@ A day is settled in four steps, so that the order of entries in a file never cha
    enters into force that day binds from the start of it, and one that an act ends that day still binds
    for the rest of it (a breach on the day a treaty ends is still a breach);
 4. the effects of the day's acts that take effect at its end (a termination, an abrogation).
+
+Settling a day never looks past it, so an evaluation as of any date is the same whether it starts from
+nothing or resumes one settled up to an earlier day (``Run.fork``): a prepared session keeps such
+checkpoints, and a what-if resumes from the last day before the first event it changes.
 """
 
 from __future__ import annotations
 
+import copy
 import heapq
+from collections.abc import Sequence
 from datetime import date
 
 from foedus.compile.compiler import CompiledTreaty
@@ -23,52 +29,89 @@ from foedus.evaluate.norms import NormBook
 from foedus.model.events import Event, vocabulary
 
 
-def run(ct: CompiledTreaty, events: tuple[Event, ...], as_of: date, facts: Facts) -> tuple[Ledger, NormBook]:
-    """Settle every day up to ``as_of`` (``events`` are those dated on or before it, in timeline order)."""
-    led = Ledger(ct, as_of, facts)
-    book = NormBook(ct, led, facts)
-    led.book = book
-    vocab = vocabulary()
-    led.acts_seen = any(e.treaty == ct.id and vocab[e.type].scope == "act" for e in events)
-    rules.start(led, events)
-    choices = ct.reading.as_dict()
+class Run:
+    """One evaluation in progress: the ledger and the norm book with every day up to ``day`` settled."""
 
-    def counts(e: Event) -> bool:
+    def __init__(self, ct: CompiledTreaty, events: Sequence[Event], facts: Facts):
+        self.ct = ct
+        self.events = events
+        self.facts = facts
+        self.led = Ledger(ct, date.max, facts)
+        self.book = NormBook(ct, self.led, facts)
+        self.led.book = self.book
+        self.next = 0  # index of the first event not yet settled
+        self.day: date | None = None  # the last day settled
+        self._vocab = vocabulary()
+        self._choices = ct.reading.as_dict()
+        rules.start(self.led, events)
+
+    def _counts(self, e: Event) -> bool:
         """An event recorded with `under_reading: POINT=OPTION` counts only when the reading chooses that
         option (one act read two ways: a notice under the clause, or an immediate withdrawal)."""
         wanted = e.attributes.get("under_reading")
-        if wanted is None or e.treaty not in (None, ct.id):
-            return wanted is None or e.treaty != ct.id
+        if wanted is None:
+            return True
+        if e.treaty != self.ct.id:
+            return False
         point, _, option = str(wanted).partition("=")
-        return choices.get(point.strip()) == option.strip()
-    i, n = 0, len(events)
-    while True:
-        day = events[i].date if i < n else None
-        if led.timers and (day is None or led.timers[0].date < day):
-            day = led.timers[0].date
-        if day is None or day > as_of:
-            break
-        led.today = day
-        while led.timers and led.timers[0].date <= day:
-            rules.fire(led, heapq.heappop(led.timers))
-        j = i
-        while j < n and events[j].date == day:
-            j += 1
-        todays = events[i:j]
-        for e in todays:
-            # Acts under another treaty are not this treaty's; facts about the world concern every treaty.
-            if (e.treaty == ct.id or vocab[e.type].scope == "world") and counts(e):
-                rules.apply_event(led, e)
-        book.begin_day(led.in_force, tuple(led.bound()))
-        for e in todays:
-            if counts(e):
+        return self._choices.get(point.strip()) == option.strip()
+
+    def advance(self, until: date) -> Run:
+        """Settle every day up to and including ``until``."""
+        led, book, events, ct = self.led, self.book, self.events, self.ct
+        led.as_of = until
+        n = len(events)
+        i = self.next
+        while True:
+            day = events[i].date if i < n else None
+            if led.timers and (day is None or led.timers[0].date < day):
+                day = led.timers[0].date
+            if day is None or day > until:
+                break
+            led.today = day
+            while led.timers and led.timers[0].date <= day:
+                rules.fire(led, heapq.heappop(led.timers))
+            j = i
+            while j < n and events[j].date == day:
+                j += 1
+            todays = [e for e in events[i:j] if self._counts(e)]
+            for e in todays:
+                # Acts under another treaty are not this treaty's; facts about the world concern every one.
+                if e.treaty == ct.id:
+                    if self._vocab[e.type].scope == "act":
+                        led.acts_seen = True
+                    rules.apply_event(led, e)
+                elif self._vocab[e.type].scope == "world":
+                    rules.apply_event(led, e)
+            book.begin_day(led.in_force, tuple(led.bound()))
+            for e in todays:
                 book.event(e)
-        while led.day_end:
-            pending, led.day_end = led.day_end, []
-            for effect in pending:
-                effect()
-        if led.deferred is not None and led.in_force and not led.holds_back(day):
-            because, events_, kind, article = led.deferred
-            led.end(day, "term ends", f"{because}; held back by its proviso until then", events_, kind, article)
-        i = j
-    return led, book
+            while led.day_end:
+                pending, led.day_end = led.day_end, []
+                for effect in pending:
+                    effect()
+            if led.deferred is not None and led.in_force and not led.holds_back(day):
+                because, events_, kind, article = led.deferred
+                led.end(day, "term ends", f"{because}; held back by its proviso until then", events_, kind, article)
+            i = j
+            self.day = day
+        self.next = i
+        led.as_of = until
+        return self
+
+    def fork(self) -> Run:
+        """An independent copy of this run as it stands (the compiled treaty, the events and the facts
+        are shared: they never change)."""
+        memo: dict[int, object] = {id(self.ct): self.ct, id(self.events): self.events, id(self.facts): self.facts,
+                                   id(self._vocab): self._vocab, id(self._choices): self._choices}
+        for cn in self.ct.norms:
+            memo[id(cn)] = cn
+        for e in self.events:
+            memo[id(e)] = e
+        return copy.deepcopy(self, memo)
+
+
+def run(ct: CompiledTreaty, events: Sequence[Event], as_of: date, facts: Facts) -> tuple[Ledger, NormBook]:
+    """Settle every day up to ``as_of`` (``events`` in timeline order; later ones are not read)."""
+    done = Run(ct, events, facts).advance(as_of)
+    return done.led, done.book

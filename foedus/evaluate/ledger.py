@@ -495,6 +495,13 @@ class Ledger:
                 found.append((term.end, "the term ends and no extension is provided" if v.extension is None
                               else "the last permitted extension ends", (), "expiry"))
                 break
+        # A notice carried to a term after the next one: the end of that term.
+        for n in self.carried.values():
+            if n.kind == "denunciation" and n.effective is not None and (
+                    self.next_term is None or n.term != self.next_term.number):
+                stays = [pid for pid in self.bound_or_suspended() if pid != n.party]
+                if (v.notice is not None and v.notice.effect == "treaty_ends") or len(stays) < v.minimum_parties:
+                    found.append((n.effective, f"timely notice by {n.party}", (n.event.id,), "notice"))
         withdrawals = sorted((n for n in self.pending_notices() if n.kind == "withdrawal" and n.effective),
                              key=lambda n: (n.effective or date.max, n.event.id))
         remaining = set(self.bound_or_suspended())

@@ -1,8 +1,8 @@
 """Relations between states on a date, derived from timeline facts.
 
 allied: a `treaty_in_force` of kind alliance (until `treaty_ended` or a successor that `replaces`
-it), or an `alliance_concluded` with no separate entry into force on record (in force from its
-date). at_war: a `state_of_war` (or an armed attack recorded with state_of_war: true) until an
+it), or an `alliance_concluded` (from its date: a fact is judged on what the record shows on its own
+day, so the facts of a whole timeline answer every date the same as those of the events up to it). at_war: a `state_of_war` (or an armed attack recorded with state_of_war: true) until an
 `end_of_war` or a `peace_settlement` that ends it. An armed attack that does not say whether it
 brought a state of war leaves at_war unknown. united_with: allied, or forces stationed.
 
@@ -57,7 +57,9 @@ class TimelineFacts:
             elif e.type == "treaty_ended":
                 treaty_end.setdefault(tid, e.date)
         for tid, e in concluded.items():
-            if tid not in treaty_start:
+            # Concluded: an alliance from that day, as the record then shows it, even where its entry into
+            # force is recorded later (a fact is judged on what was on record on its own day).
+            if tid not in treaty_start or e.date < treaty_start[tid]:
                 treaty_members[tid] = e.actors
                 treaty_start[tid] = e.date
         for tid, members in treaty_members.items():

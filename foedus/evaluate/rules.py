@@ -9,7 +9,7 @@ which move along the declared state machines.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -73,7 +73,7 @@ def _by_on() -> dict[str, tuple[Rule, ...]]:
     return _INDEX
 
 
-def start(led: Ledger, events: tuple[Event, ...]) -> None:
+def start(led: Ledger, events: Sequence[Event]) -> None:
     """The dates the model itself records: its signature (unless the timeline records it), a fixed entry
     into force, members' recorded entries and exits, instruments with a recorded entry into force, a
     recorded end."""
@@ -476,8 +476,9 @@ def _term_ends(led: Ledger, timer: Timer) -> None:
     fixed = led.extension_fixed_since
     led._open_with_expiry(term.number + 1, on, expiry, None, fixed, next(led.tokens))
     for pid, notice in list(led.carried.items()):
-        led.parties[pid].notice = notice
-    led.carried.clear()
+        if notice.term == term.number + 1:
+            led.parties[pid].notice = notice
+            del led.carried[pid]
 
 
 @rule("notice-of-denunciation", "notice_of_denunciation",
@@ -574,13 +575,27 @@ def _denunciation(led: Ledger, e: Event) -> None:
                               "extended; the notice counts for the next term", term.number, "denunciation", assumed))
     led.fix_extension(deadline + ONE_DAY if v.notice.inclusive else deadline)
     nxt = led.next_term
-    if nxt is None or nxt.end is None:
+    if nxt is None or nxt.end is None or nxt.notice_deadline is None:
         return
-    expiry = nxt.end - ONE_DAY if led.lc.in_force_on_expiry_date else nxt.end
-    led.carried[actor] = PendingNotice(e, actor, "denunciation", nxt.number)
+    # The notice counts for the first later term whose deadline it meets (a notice period longer than an
+    # extension can let it miss several): late for each term before that one.
+    number, expiry, next_deadline = nxt.number, nxt.end - ONE_DAY if led.lc.in_force_on_expiry_date else nxt.end, \
+        nxt.notice_deadline
+    while not (counted <= next_deadline if v.notice.inclusive else counted < next_deadline):
+        if not led.can_extend(number) or number - term.number > 400:
+            return  # no later term it can stop: the notice stays late, without effect
+        led.notices.append(Notice(e.id, e.date, actor, "late", f"given after the deadline {next_deadline}: the "
+                                  "treaty is extended again; the notice counts for a later term", number,
+                                  "denunciation", assumed))
+        assert v.extension is not None
+        expiry = led.shift(expiry, v.extension)
+        next_deadline = led.shift(expiry, v.notice.period, minus=True)
+        number += 1
+    end = expiry + ONE_DAY if led.lc.in_force_on_expiry_date else expiry
+    led.carried[actor] = PendingNotice(e, actor, "denunciation", number, effective=end)
     led.move_party(actor, e.date, "notice", "gave notice of denunciation, late for this term", (e.id,), article)
     led.notices.append(Notice(e.id, e.date, actor, "timely", f"prevents extension: the treaty expires on {expiry}",
-                              nxt.number, "denunciation", assumed))
+                              number, "denunciation", assumed))
 
 
 # --- leaving ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ the same outcome; nothing depends on today's date."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from bisect import bisect_right
 from datetime import date
 
 from foedus.compile.compiler import CompiledTreaty
@@ -91,20 +92,34 @@ def _check_under_reading(e: Event, known: Mapping[str, CompiledTreaty]) -> None:
                           where=where, expected="POINT=OPTION of that treaty (`foedus readings` lists them)")
 
 
+def timeline_facts(timeline: Timeline) -> TimelineFacts:
+    """The relations a timeline records, derived once per timeline. A fact is judged on what the record
+    shows on its own day, so these answer every date exactly as the events up to it would."""
+    cached = getattr(timeline, "_facts", None)
+    if cached is None:
+        cached = TimelineFacts.from_events(timeline.events)
+        object.__setattr__(timeline, "_facts", cached)  # a cache on a frozen record, never compared
+    return cached
+
+
 def evaluate(ct: CompiledTreaty, timeline: Timeline, as_of: date, facts: Facts | None = None) -> Outcome:
     """The treaty's state as of ``as_of``, from the events dated on or before it.
 
     ``timeline`` must have been bound with :func:`bind_timeline`."""
-    events = timeline.up_to(as_of)
-    if facts is None:
-        facts = TimelineFacts.from_events(events)
-    led, book = engine.run(ct, events, as_of, facts)
+    return outcome_of(engine.Run(ct, timeline.events, facts or timeline_facts(timeline)).advance(as_of), timeline)
+
+
+def outcome_of(done: engine.Run, timeline: Timeline) -> Outcome:
+    """The outcome of a run settled up to its as-of date."""
+    ct, led, book = done.ct, done.led, done.book
+    as_of = led.as_of
     lifecycle = led.result()
     lifecycle.norms_ended = dict(book.ended)
+    used = bisect_right([e.date for e in timeline.events], as_of) if timeline.events else 0
     return Outcome(
         treaty=ct.id, title=ct.treaty.short_title or ct.treaty.title, reading=ct.reading.name,
         choices=ct.reading.as_dict(), as_of=as_of, lifecycle=lifecycle, instances=book.records(),
-        trigger_checks=book.checks, invalid_acts=list(led.invalid), events_used=len(events), timeline=timeline.id,
+        trigger_checks=list(book.checks), invalid_acts=list(led.invalid), events_used=used, timeline=timeline.id,
     )
 
 
@@ -112,8 +127,7 @@ def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: dat
                        facts: Facts | None = None) -> tuple[LifecycleResult, list[InvalidAct]]:
     """The treaty's own life as of ``as_of`` (its norms are evaluated too, on the timeline's facts, because
     a termination for breach turns on them)."""
-    mine = tuple(e for e in events if e.date <= as_of)
-    led, book = engine.run(ct, mine, as_of, facts or TimelineFacts.from_events(mine))
+    led, book = engine.run(ct, events, as_of, facts or TimelineFacts.from_events(events))
     lifecycle = led.result()
     lifecycle.norms_ended = dict(book.ended)
     return lifecycle, list(led.invalid)
