@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -89,12 +90,14 @@ def _shift_months(d: date, months: int, rounding: Rounding) -> date:
     return shifted + relativedelta(days=1)
 
 
+@lru_cache(maxsize=1 << 16)
 def add(d: date, duration: Duration, rounding: Rounding = Rounding.REFUSE) -> date:
     """``d`` plus ``duration``: months first (with the rounding rule), then days."""
     shifted = _shift_months(d, duration.total_months, rounding)
     return shifted + relativedelta(days=duration.days)
 
 
+@lru_cache(maxsize=1 << 16)
 def subtract(d: date, duration: Duration, rounding: Rounding = Rounding.REFUSE) -> date:
     """``d`` minus ``duration``: days first, then months (the mirror image of :func:`add`)."""
     shifted = d - relativedelta(days=duration.days)

@@ -154,6 +154,7 @@ class Ledger:
         self.timers: list[Timer] = []
         self.seq = itertools.count()
         self.day_end: list[Callable[[], None]] = []
+        self._bound: list[str] | None = None
         self.acts_seen = False
         self.first_expiry: date | None = None  # the initial term's expiry (withdrawal open after the term)
         self.invitations: dict[str, set[str]] = {}  # invited state -> the parties that invited it
@@ -205,6 +206,7 @@ class Ledger:
         """A state that is not a party of the model becomes one (accession, succession)."""
         if pid not in self.parties:
             self.parties[pid] = PartyLife(pid, name, False)
+            self._bound = None
         return self.parties[pid]
 
     def move_party(self, pid: str, on: date, when: str, because: str, events: tuple[str, ...] = (),
@@ -216,6 +218,7 @@ class Ledger:
             return False
         t = machines.PARTY.step(p.state, when)
         p.history.append(Change(on, pid, p.state, t.target, because, events, article))
+        self._bound = None
         was_bound = p.bound
         p.state = t.target
         p.reason = because
@@ -226,7 +229,10 @@ class Ledger:
         return True
 
     def bound(self) -> list[str]:
-        return [pid for pid, p in self.parties.items() if p.bound]
+        """The parties bound now, in party order (kept until a party moves)."""
+        if self._bound is None:
+            self._bound = [pid for pid, p in self.parties.items() if p.bound]
+        return self._bound
 
     def original(self) -> list[str]:
         return [pid for pid, p in self.parties.items() if p.original]

@@ -24,14 +24,17 @@ class StateMachine:
     final: tuple[str, ...]
     transitions: tuple[Transition, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {(t.source, t.when): t for t in self.transitions})
+
     def step(self, state: str, when: str) -> Transition:
-        for t in self.transitions:
-            if t.source == state and t.when == when:
-                return t
-        raise RuntimeError(f"{self.name}: no transition from {state!r} on {when!r}")
+        t = self._index.get((state, when))  # type: ignore[attr-defined]
+        if t is None:
+            raise RuntimeError(f"{self.name}: no transition from {state!r} on {when!r}")
+        return t
 
     def can(self, state: str, when: str) -> bool:
-        return any(t.source == state and t.when == when for t in self.transitions)
+        return (state, when) in self._index  # type: ignore[attr-defined]
 
     @property
     def states(self) -> list[str]:

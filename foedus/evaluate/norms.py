@@ -4,6 +4,7 @@ time. A norm binds a party only while the treaty binds it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -28,13 +29,17 @@ _POWER_ACTS = {"notice": "notice_of_denunciation", "withdrawal": "withdrawal"}
 class _Instance:
     """An instance with what evaluation needs beside its public record."""
 
-    __slots__ = ("cnorm", "machine", "record", "trigger")
+    __slots__ = ("cnorm", "counterparty", "machine", "record", "trigger")
 
     def __init__(self, cnorm: CompiledNorm, record: NormInstance, trigger: Event | None):
         self.cnorm = cnorm
         self.record = record
         self.trigger = trigger
         self.machine = machines.BY_KIND[cnorm.norm.kind]
+        # The counterparty as conditions see it; None: "the other parties", whoever is bound on the day.
+        dynamic = cnorm.counterparty in ("the other parties", "each party", "all parties") and trigger is None
+        names = _names(record.counterparty)
+        self.counterparty: object = None if dynamic else (names[0] if len(names) == 1 else names)
 
     def move(self, on: date, when: str, because: str, events: tuple[str, ...] = ()) -> None:
         t = self.machine.step(self.record.state, when)
@@ -45,6 +50,39 @@ class _Instance:
             self.record.ended_on = on
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a compiled treaty's norms look at, worked out once per compiled treaty: the norms that exist
+    under its reading, and by event type the norms it can trigger or end and what each norm weighs."""
+
+    norms: list[CompiledNorm]
+    triggered: list[CompiledNorm]
+    weighed: dict[str, set[str]]
+    triggering: dict[str, list[CompiledNorm]]
+    ending: dict[str, list[CompiledNorm]]
+
+
+def _plan(ct: CompiledTreaty) -> _Plan:
+    cached = getattr(ct, "_norm_plan", None)
+    if cached is not None:
+        return cached
+    norms = [n for n in ct.norms if n.exists]
+    triggered = [n for n in norms if n.trigger_on]
+    weighed = {n.id: {p.on for p in (*n.fulfilled_by, *n.violated_by, *n.honoured_by, *n.discharged_by)}
+               | NormBook._power_acts(n) for n in norms}
+    triggering: dict[str, list[CompiledNorm]] = {}
+    for n in triggered:
+        for on in n.trigger_on:
+            triggering.setdefault(on, []).append(n)
+    ending: dict[str, list[CompiledNorm]] = {}
+    for n in norms:
+        for on in {p.on for p in n.ends_with}:
+            ending.setdefault(on, []).append(n)
+    plan = _Plan(norms, triggered, weighed, triggering, ending)
+    object.__setattr__(ct, "_norm_plan", plan)
+    return plan
+
+
 class NormBook:
     """Every norm instance of one evaluation, and the trigger checks."""
 
@@ -53,8 +91,9 @@ class NormBook:
         self.led = led
         self.facts = facts
         self.reading = ct.reading.as_dict()
-        self.norms = [n for n in ct.norms if n.exists]
-        self.triggered = [n for n in self.norms if n.trigger_on]
+        plan = _plan(ct)
+        self.norms, self.triggered = plan.norms, plan.triggered
+        self.weighed, self.triggering, self.ending = plan.weighed, plan.triggering, plan.ending
         self.instances: list[_Instance] = []
         self.taken: set[str] = set()
         self.checks: list[TriggerCheck] = []
@@ -63,9 +102,9 @@ class NormBook:
         self.in_force_today = False
         self.parties_today: tuple[str, ...] = ()
         self.vocab = vocabulary()
-        # The event types each norm weighs, so that other events skip it without building a context.
-        self.weighed = {n.id: {p.on for p in (*n.fulfilled_by, *n.violated_by, *n.honoured_by, *n.discharged_by)}
-                        | self._power_acts(n) for n in self.norms}
+        self.weighing: dict[str, list[_Instance]] = {}  # event type -> the instances that weigh it
+        self._effect_key: tuple[int, int] = (-1, -1)
+        self._effect: dict[str, bool] = {}
 
     # --- which norms are in effect --------------------------------------------------------------------
 
@@ -76,7 +115,17 @@ class NormBook:
         return set()
 
     def _in_effect(self, cnorm: CompiledNorm) -> bool:
-        """Introduced by an instrument not (yet) in force, or ended by one that is: not in effect."""
+        """Introduced by an instrument not (yet) in force, or ended by one that is: not in effect (cached
+        until an instrument enters into force or an act ends a norm)."""
+        key = (len(self.led.instruments_in_force), len(self.ended))
+        if key != self._effect_key:
+            self._effect_key, self._effect = key, {}
+        known = self._effect.get(cnorm.id)
+        if known is None:
+            known = self._effect[cnorm.id] = self._compute_in_effect(cnorm)
+        return known
+
+    def _compute_in_effect(self, cnorm: CompiledNorm) -> bool:
         norm = cnorm.norm
         in_force = self.led.instruments_in_force
         if norm.introduced_by and norm.introduced_by not in in_force:
@@ -98,12 +147,10 @@ class NormBook:
                        reading=self.reading, event=event, trigger=inst.trigger if inst else None, bindings=b)
 
     def _counterparty_value(self, inst: _Instance) -> object:
-        spec = inst.cnorm.counterparty
-        if spec in ("the other parties", "each party", "all parties") and inst.trigger is None:
-            others = [p for p in (self.parties_today or tuple(self.led.bound())) if p != inst.record.bearer]
-            return others[0] if len(others) == 1 else others
-        names = _names(inst.record.counterparty)
-        return names[0] if len(names) == 1 else names
+        if inst.counterparty is not None:
+            return inst.counterparty
+        others = [p for p in (self.parties_today or tuple(self.led.bound())) if p != inst.record.bearer]
+        return others[0] if len(others) == 1 else others
 
     def resolve(self, value: str, expr: object, c: Context, bearer: str | None = None) -> list[str] | None:
         parties = list(c.parties)
@@ -154,6 +201,8 @@ class NormBook:
                                      norm.article))
         inst = _Instance(cnorm, record, trigger)
         self.instances.append(inst)
+        for kind in self.weighed[cnorm.id]:
+            self.weighing.setdefault(kind, []).append(inst)
         if deadline is not None:
             self.led.schedule(deadline + timedelta(days=1), "deadline passes", inst)
         return inst
@@ -271,15 +320,13 @@ class NormBook:
             return
         in_force = self.in_force_today
         if in_force:
-            self._ends(e)
-        if in_force:
-            for inst in list(self.instances):
+            if e.type in self.ending:
+                self._ends(e)
+            for inst in list(self.weighing.get(e.type, ())):
                 if inst.record.bearer in self.parties_today and inst.record.state != "suspended" \
                         and self._in_effect(inst.cnorm):
                     self.weigh(inst, e)
-        for cnorm in self.triggered:
-            if e.type not in cnorm.trigger_on:
-                continue
+        for cnorm in self.triggering.get(e.type, ()):
             if not in_force:
                 self.checks.append(TriggerCheck(cnorm.id, e.id, e.date, "treaty not in force", (), ()))
                 continue
@@ -304,8 +351,8 @@ class NormBook:
 
     def _ends(self, e: Event) -> None:
         """An act that ends a norm for good (``ends_with``): its live instances end with it."""
-        for cnorm in self.norms:
-            if cnorm.id in self.ended or not any(p.on == e.type for p in cnorm.ends_with):
+        for cnorm in self.ending.get(e.type, ()):
+            if cnorm.id in self.ended:
                 continue
             c = self.ctx(e.date, e)
             for p in cnorm.ends_with:
@@ -330,21 +377,17 @@ class NormBook:
                 self._apply(inst, "fulfil", e, "notice of denunciation" if cn.norm.category == "notice"
                             else "notice of withdrawal")
             return
-        for kind, patterns in (("fulfil", cn.fulfilled_by), ("breach", cn.violated_by),
-                               ("honour", cn.honoured_by), ("discharge", cn.discharged_by)):
-            for p in patterns:
-                if p.on != e.type:
-                    continue
-                verdict = _match(p, c)
-                if verdict is False:
-                    continue
-                says = p.says or f"{e.type} ({e.id})"
-                if verdict is None:
-                    inst.record.findings.append(Finding(e.date, e.id, "undetermined",
-                                                        f"{says}: cannot tell from the record whether "
-                                                        + _unknown_text(p, c)))
-                    continue
-                self._apply(inst, kind, e, says)
+        for kind, p in _acts_of(cn).get(e.type, ()):
+            verdict = _match(p, c)
+            if verdict is False:
+                continue
+            says = p.says or f"{e.type} ({e.id})"
+            if verdict is None:
+                inst.record.findings.append(Finding(e.date, e.id, "undetermined",
+                                                    f"{says}: cannot tell from the record whether "
+                                                    + _unknown_text(p, c)))
+                continue
+            self._apply(inst, kind, e, says)
 
     def _apply(self, inst: _Instance, kind: str, e: Event, says: str) -> None:
         rec = inst.record
@@ -382,6 +425,19 @@ class NormBook:
 
     def records(self) -> list[NormInstance]:
         return [i.record for i in self.instances]
+
+
+def _acts_of(cn: CompiledNorm) -> dict[str, list[tuple[str, CompiledPattern]]]:
+    """A norm's act patterns by event type, in the order they are weighed (worked out once)."""
+    cached = getattr(cn, "_acts", None)
+    if cached is None:
+        cached = {}
+        for kind, patterns in (("fulfil", cn.fulfilled_by), ("breach", cn.violated_by),
+                               ("honour", cn.honoured_by), ("discharge", cn.discharged_by)):
+            for p in patterns:
+                cached.setdefault(p.on, []).append((kind, p))
+        object.__setattr__(cn, "_acts", cached)
+    return cached
 
 
 def _names(text: str) -> list[str]:

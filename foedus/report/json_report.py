@@ -4,18 +4,21 @@ inputs give byte-identical JSON."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, is_dataclass
 from datetime import date
 from typing import Any
 
-from foedus.evaluate.results import NormInstance, Outcome, PartyResult
+from foedus.evaluate.results import Change, NormInstance, Outcome, PartyResult
 
 
 def plain(value: Any) -> Any:
+    """JSON-ready values: dates as ISO strings, records as dicts (field by field, nothing copied twice)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
     if isinstance(value, date):
         return value.isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        return {k: plain(v) for k, v in asdict(value).items()}
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None and not isinstance(value, type):
+        return {name: plain(getattr(value, name)) for name in fields}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -23,13 +26,24 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def change_dict(c: Change) -> dict[str, Any]:
+    return {"date": c.date.isoformat(), "subject": c.subject, "before": c.before, "after": c.after,
+            "because": c.because, "events": list(c.events), "article": c.article}
+
+
 def instance_dict(i: NormInstance) -> dict[str, Any]:
     return {
         "id": i.id, "norm": i.norm, "kind": i.kind, "article": i.article, "paragraph": i.paragraph,
         "category": i.category, "bearer": i.bearer, "counterparty": i.counterparty, "state": i.state,
-        "created_on": plain(i.created_on), "deadline": plain(i.deadline), "ended_on": plain(i.ended_on),
-        "trigger_event": i.trigger_event, "bindings": i.bindings, "summary": i.summary,
-        "history": plain(i.history), "findings": plain(i.findings),
+        "created_on": i.created_on.isoformat(), "deadline": _iso(i.deadline), "ended_on": _iso(i.ended_on),
+        "trigger_event": i.trigger_event, "bindings": dict(i.bindings), "summary": i.summary,
+        "history": [change_dict(c) for c in i.history],
+        "findings": [{"date": f.date.isoformat(), "event": f.event, "verdict": f.verdict, "says": f.says}
+                     for f in i.findings],
     }
 
 
