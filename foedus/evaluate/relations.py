@@ -79,8 +79,8 @@ class TimelineFacts:
                     if p in open_wars:
                         facts.wars[p].append((open_wars.pop(p), e.date))
             elif e.type == "forces_stationed":
-                until = e.attributes.get("until")
-                end = date.fromisoformat(str(until)) if until else None
+                until = e.attributes.get("until")  # typed by the vocabulary: a date or absent
+                end = until if isinstance(until, date) else None
                 facts.stationed[_pair(e.actors[0], e.targets[0])].append((e.date, end))
         for p, start in open_wars.items():
             facts.wars[p].append((start, None))

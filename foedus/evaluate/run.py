@@ -15,8 +15,6 @@ from foedus.evaluate.relations import TimelineFacts
 from foedus.evaluate.results import Outcome
 from foedus.model.events import Event, Timeline, vocabulary
 
-_STATE_ATTRIBUTES = ("directed_against", "claimed_directed_against", "claimed_by")
-
 
 def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
                   treaties: Mapping[str, CompiledTreaty] | None = None) -> Timeline:
@@ -52,11 +50,11 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
             raise FoedusError(f"signature dated {e.date}, but the treaty records its signature on {signed}",
                               where=Location(e.file or "", e.line), expected=f"{signed}")
         attributes = dict(e.attributes)
-        for key in _STATE_ATTRIBUTES:
-            if key in attributes:
+        for key, attribute in vocab[e.type].attributes.items():  # state attributes, typed by the vocabulary
+            if key in attributes and attribute.type in ("state", "states"):
                 value = attributes[key]
-                items = value if isinstance(value, list) else [value]
-                attributes[key] = [canon(str(v), e, key) for v in items]
+                attributes[key] = canon(value, e, key) if attribute.type == "state" else [canon(v, e, key)
+                                                                                         for v in value]
         out.append(Event(id=e.id, date=e.date, type=e.type,
                          actors=tuple(canon(a, e, "actor") for a in e.actors),
                          targets=tuple(canon(t, e, "target") for t in e.targets),
