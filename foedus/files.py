@@ -7,12 +7,15 @@ byte-order mark at the start of a text file is dropped (spreadsheets write one b
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from foedus.errors import FoedusError, Location
-from foedus.limits import MAX_FILE_BYTES, refusal
+from foedus.limits import MAX_CSV_COLUMNS, MAX_CSV_FIELD_CHARS, MAX_CSV_RECORD_CHARS, MAX_FILE_BYTES, refusal
 
 
 def checked_file(path: str | Path, *, what: str = "file", expected: str = "a path to a readable file") -> Path:
@@ -26,6 +29,8 @@ def checked_file(path: str | Path, *, what: str = "file", expected: str = "a pat
     except OSError as exc:
         raise FoedusError(f"cannot read the {what} ({exc.strerror or exc})", where=Location(file),
                           expected=expected) from None
+    except ValueError:  # a NUL byte in the path
+        raise FoedusError(f"not a usable path for a {what}", where=Location(file), expected=expected) from None
     if stat.S_ISDIR(st.st_mode):
         raise FoedusError(f"a folder where a {what} is expected", where=Location(file), expected=expected)
     if not stat.S_ISREG(st.st_mode):
@@ -74,6 +79,8 @@ def writable(path: str | Path, *, what: str = "output file") -> Path:
     """``path`` if a file may be written there: not a folder, in an existing folder."""
     p = Path(path)
     file = str(path)
+    if "\x00" in file:
+        raise FoedusError(f"not a usable path for an {what}", where=Location(file), expected="a file path")
     if p.is_dir():
         raise FoedusError(f"a folder where an {what} is expected", where=Location(file),
                           expected="a file path in an existing folder")
@@ -93,3 +100,29 @@ def write_text(path: str | Path, text: str, *, what: str = "output file") -> Non
     except OSError as exc:
         raise FoedusError(f"cannot write the {what} ({exc.strerror or exc})", where=Location(str(path)),
                           expected="a writable path") from None
+
+
+def csv_records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
+    """The records of a CSV text with the physical line each starts on, within the CSV limits."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    previous = 0
+    try:
+        for cells in reader:
+            line = previous + 1
+            previous = reader.line_num
+            if len(cells) > MAX_CSV_COLUMNS:
+                raise refusal(f"a row of {len(cells):,} fields", "MAX_CSV_COLUMNS", MAX_CSV_COLUMNS,
+                              Location(file, line))
+            if sum(len(c) for c in cells) > MAX_CSV_RECORD_CHARS:
+                raise refusal("a row that long", "MAX_CSV_RECORD_CHARS", MAX_CSV_RECORD_CHARS, Location(file, line))
+            yield line, cells
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise refusal("a field that long", "MAX_CSV_FIELD_CHARS", MAX_CSV_FIELD_CHARS,
+                          Location(file, reader.line_num)) from None
+        raise FoedusError(f"malformed CSV ({exc})", where=Location(file, reader.line_num),
+                          expected="comma-separated fields, quotes closed") from None
+
+
+# Python's csv refuses fields beyond this process-wide limit; foedus states it (it is csv's default).
+csv.field_size_limit(MAX_CSV_FIELD_CHARS)

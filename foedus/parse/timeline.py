@@ -25,20 +25,16 @@ built-in one extended by types a file declares); the default is the built-in one
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from foedus.dates import parse_iso
 from foedus.errors import FoedusError, Location, quoted
-from foedus.files import checked_file, read_text
+from foedus.files import checked_file, csv_records, read_text
 from foedus.limits import (
-    MAX_CSV_COLUMNS,
     MAX_CSV_FIELD_CHARS,
-    MAX_CSV_RECORD_CHARS,
     MAX_LIST_ITEMS,
     MAX_PARQUET_BYTES,
     MAX_TIMELINE_EVENTS,
@@ -321,32 +317,6 @@ def _what(value: Any) -> str:
 
 
 # --- CSV -------------------------------------------------------------------------------------------
-
-
-def csv_records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
-    """The records of a CSV text with the physical line each starts on, within the CSV limits."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    previous = 0
-    try:
-        for cells in reader:
-            line = previous + 1
-            previous = reader.line_num
-            if len(cells) > MAX_CSV_COLUMNS:
-                raise refusal(f"a row of {len(cells):,} fields", "MAX_CSV_COLUMNS", MAX_CSV_COLUMNS,
-                              Location(file, line))
-            if sum(len(c) for c in cells) > MAX_CSV_RECORD_CHARS:
-                raise refusal("a row that long", "MAX_CSV_RECORD_CHARS", MAX_CSV_RECORD_CHARS, Location(file, line))
-            yield line, cells
-    except csv.Error as exc:
-        if "field limit" in str(exc):
-            raise refusal("a field that long", "MAX_CSV_FIELD_CHARS", MAX_CSV_FIELD_CHARS,
-                          Location(file, reader.line_num)) from None
-        raise FoedusError(f"malformed CSV ({exc})", where=Location(file, reader.line_num),
-                          expected="comma-separated fields, quotes closed") from None
-
-
-# Python's csv refuses fields beyond this process-wide limit; foedus states it (it is csv's default).
-csv.field_size_limit(MAX_CSV_FIELD_CHARS)
 
 
 def parse_csv_timeline(text: str, file: str, vocabulary: Vocabulary | None = None) -> Timeline:
