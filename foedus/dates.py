@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
+from foedus.errors import FoedusError
+
 
 class Rounding(StrEnum):
     REFUSE = "refuse"
@@ -26,7 +28,8 @@ class AmbiguousDate(ValueError):
     """An addition landed on a day that does not exist and no rounding rule was stated."""
 
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(year|years|month|months|week|weeks|day|days)\s*$")
+# At most six digits per part: 999,999 days is 2,700 years, more than the calendar has room for.
+_DURATION = re.compile(r"^\s*(\d{1,6})\s*(year|years|month|months|week|weeks|day|days)\s*$")
 
 
 @dataclass(frozen=True, order=True)
@@ -89,16 +92,32 @@ def _shift_months(d: date, months: int, rounding: Rounding) -> date:
     return shifted + relativedelta(days=1)
 
 
+class DateOutOfRange(FoedusError, ValueError):
+    """A date computed beyond the calendar (years 1 to 9999): a one-line error wherever it surfaces."""
+
+
 def add(d: date, duration: Duration, rounding: Rounding = Rounding.REFUSE) -> date:
     """``d`` plus ``duration``: months first (with the rounding rule), then days."""
-    shifted = _shift_months(d, duration.total_months, rounding)
-    return shifted + relativedelta(days=duration.days)
+    try:
+        shifted = _shift_months(d, duration.total_months, rounding)
+        return shifted + relativedelta(days=duration.days)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, AmbiguousDate):
+            raise
+        raise DateOutOfRange(f"{d.isoformat()} plus {duration} lies beyond the year 9999",
+                             expected="dates within the calendar (years 1 to 9999)") from None
 
 
 def subtract(d: date, duration: Duration, rounding: Rounding = Rounding.REFUSE) -> date:
     """``d`` minus ``duration``: days first, then months (the mirror image of :func:`add`)."""
-    shifted = d - relativedelta(days=duration.days)
-    return _shift_months(shifted, -duration.total_months, rounding)
+    try:
+        shifted = d - relativedelta(days=duration.days)
+        return _shift_months(shifted, -duration.total_months, rounding)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, AmbiguousDate):
+            raise
+        raise DateOutOfRange(f"{d.isoformat()} minus {duration} lies before the year 1",
+                             expected="dates within the calendar (years 1 to 9999)") from None
 
 
 def parse_iso(text: str) -> date:

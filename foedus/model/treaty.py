@@ -6,12 +6,12 @@ the value of the option that the chosen reading takes at that point.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from foedus.dates import Duration, Rounding
+from foedus.model.types import Date
 
 
 class Strict(BaseModel):
@@ -24,7 +24,7 @@ class ReadingRef(Strict):
     reading: str
 
 
-_DURATION = r"^\s*\d+\s*(year|month|week|day)s?(\s+and\s+\d+\s*(year|month|week|day)s?)*\s*$"
+_DURATION = r"^\s*\d{1,6}\s*(year|month|week|day)s?(\s+and\s+\d{1,6}\s*(year|month|week|day)s?)*\s*$"
 DurationText = Annotated[str, Field(pattern=_DURATION, description="e.g. '30 years', '1 year', '7 days'")]
 
 
@@ -34,8 +34,8 @@ class Party(Strict):
     cow: int | None = Field(None, description="Correlates of War state code")
     iso3: str | None = Field(None, description="ISO 3166-1 alpha-3, where one exists")
     iso3_note: str | None = None
-    joined: date | None = Field(None, description="for a party that acceded later")
-    left: date | None = Field(None, description="for a party that left before the treaty ended")
+    joined: Date | None = Field(None, description="for a party that acceded later")
+    left: Date | None = Field(None, description="for a party that left before the treaty ended")
 
 
 class Signatory(Strict):
@@ -45,7 +45,7 @@ class Signatory(Strict):
 
 
 class Signed(Strict):
-    date: date
+    date: Date
     place: str
 
 
@@ -106,7 +106,7 @@ class Notice(Strict):
 class Lifecycle(Strict):
     article: str | None = None
     entry_into_force: EntryRule | ReadingRef
-    entry_into_force_on: date | None = Field(None, description="with entry_into_force: fixed_date")
+    entry_into_force_on: Date | None = Field(None, description="with entry_into_force: fixed_date")
     exchange_of_instruments_at: str | None = None
     term: DurationText | ReadingRef | None = Field(None, description="None: no fixed term")
     term_from: Literal["entry_into_force", "signature"] | ReadingRef = "entry_into_force"
@@ -117,7 +117,7 @@ class Lifecycle(Strict):
     notice: Notice | None = None
     withdrawal_notice: DurationText | None = Field(
         None, description="a party may withdraw at any time with this much notice (None: no such power)")
-    ended_on: date | None = Field(None, description="a recorded end date (imported models)")
+    ended_on: Date | None = Field(None, description="a recorded end date (imported models)")
     after_term: Literal["expires", "continues"] = Field(
         "expires", description="when a term with no tacit extension runs out: the treaty expires, or it "
         "continues in force with no fixed end; with `continues` a withdrawal takes effect only if given "
