@@ -249,10 +249,12 @@ def serve(treaties: Annotated[Path, typer.Option("--treaties", help="folder of t
           host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option("--port")] = 8000,
           scenarios: Annotated[Path | None, typer.Option("--scenarios", help="folder where what-ifs may be saved")]
-          = None) -> None:
+          = None,
+          allow_host: Annotated[list[str] | None, typer.Option(
+              "--allow-host", help="a further host name the explorer answers to (repeatable)")] = None) -> None:
     """Start the local explorer (127.0.0.1 unless --host says otherwise)."""
     from foedus.serve.app import serve as run_server
-    run_server(treaties, timelines, host, port, scenarios)
+    run_server(treaties, timelines, host, port, scenarios, tuple(allow_host or ()))
 
 
 if __name__ == "__main__":

@@ -91,8 +91,14 @@ MAX_WHATIF_EVENTS = 100
 #: Seconds an explorer connection may stay idle (no complete request) before it is closed.
 IDLE_TIMEOUT_SECONDS = 10.0
 
+#: Seconds a client has to send one whole request (a trickle of bytes keeps a connection from idling).
+REQUEST_READ_SECONDS = 30.0
+
 #: Connections the explorer's socket queues before accepting them (the default of 5 drops clients).
 LISTEN_BACKLOG = 128
+
+#: Connections the explorer serves at once (one thread each); beyond them it answers 503 at once.
+MAX_CONNECTIONS = 256
 
 # --- messages -------------------------------------------------------------------------------------
 
