@@ -16,6 +16,7 @@ from foedus.compile import compile_treaty, reading_names
 from foedus.errors import FoedusError, Location
 from foedus.model.load import load_treaty
 from foedus.report import json_report, text
+from foedus.terminal import printable_stdout
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Executable treaties: run a treaty model against dated events, as of any date.")
@@ -34,7 +35,8 @@ def guarded(fn: F) -> F:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with printable_stdout():  # text from input files never reaches the terminal as control codes
+                return fn(*args, **kwargs)
         except FoedusError as exc:
             typer.echo(f"error: {exc.one_line()}", err=True)
             raise typer.Exit(2) from None

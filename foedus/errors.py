@@ -13,29 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from foedus.limits import MAX_ERROR_LINE_CHARS, MAX_QUOTED_CHARS
-
-# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that can make
-# text read otherwise than it is stored.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
+from foedus.terminal import printable
 
 _QUOTED = re.compile(r"'([^']{1,80})'")
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters (but newline and tab) and bidi overrides shown escaped."""
-    return _UNPRINTABLE.sub(_escape, text)
-
-
-def printable_json(text: str) -> str:
-    """JSON text with the characters :func:`printable` escapes written as JSON ``\\u`` escapes
-    (they occur only inside strings, whose value stays the same)."""
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def clip(text: str, limit: int) -> str:
