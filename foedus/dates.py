@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -92,6 +93,9 @@ def _shift_months(d: date, months: int, rounding: Rounding) -> date:
     return shifted + relativedelta(days=1)
 
 
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
 class DateOutOfRange(FoedusError, ValueError):
     """A date computed beyond the calendar (years 1 to 9999): a one-line error wherever it surfaces."""
 
@@ -122,7 +126,12 @@ def subtract(d: date, duration: Duration, rounding: Rounding = Rounding.REFUSE) 
 
 def parse_iso(text: str) -> date:
     """A strict ``YYYY-MM-DD``; impossible dates (1950-02-30) raise ValueError naming the problem."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(text).strip())
+    return _parse_iso(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # a long timeline repeats its days; a date is immutable
+def _parse_iso(text: str) -> date:
+    m = _ISO.fullmatch(text.strip())
     if not m:
         raise ValueError(f"not a date in YYYY-MM-DD form: {text!r}")
     y, mo, dd = (int(g) for g in m.groups())

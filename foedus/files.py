@@ -113,7 +113,7 @@ def csv_records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
             if len(cells) > MAX_CSV_COLUMNS:
                 raise refusal(f"a row of {len(cells):,} fields", "MAX_CSV_COLUMNS", MAX_CSV_COLUMNS,
                               Location(file, line))
-            if sum(len(c) for c in cells) > MAX_CSV_RECORD_CHARS:
+            if sum(map(len, cells)) > MAX_CSV_RECORD_CHARS:
                 raise refusal("a row that long", "MAX_CSV_RECORD_CHARS", MAX_CSV_RECORD_CHARS, Location(file, line))
             yield line, cells
     except csv.Error as exc:

@@ -49,6 +49,8 @@ class BadValue(ValueError):
 
 def check_name(value: Any, what: str = "name") -> str:
     """A name given as text (or a whole number, as YAML reads ``replaces: 1951``)."""
+    if type(value) is str and is_name(value):  # the common case, checked once per distinct name
+        return value
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise BadValue(f"{what} must be a single name, not {_kind(value)}", "a name such as USSR or us-japan-1951")
     text = str(value).strip()
@@ -60,8 +62,16 @@ def check_name(value: Any, what: str = "name") -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
+def is_name(text: str) -> bool:
+    """Whether ``text`` is a name (checked once per distinct text)."""
+    return 0 < len(text) <= MAX_NAME_CHARS and _NAME.fullmatch(text) is not None
+
+
 def check_text(value: Any, what: str = "text") -> str:
     """Text: a string, or a number written without quotes (kept as written by YAML's reading)."""
+    if type(value) is str and len(value) <= MAX_SCALAR_CHARS:
+        return value
     if isinstance(value, bool) or value is None or not isinstance(value, str | int | float):
         hint = " (quote it to mean the word)" if isinstance(value, bool) else ""
         raise BadValue(f"{what} must be text, not {_kind(value)}{hint}", "text")
@@ -267,6 +277,9 @@ class Vocabulary(Mapping[str, EventType]):
     def __contains__(self, name: object) -> bool:
         return name in self._types
 
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._types.get(name, default)
+
     def extended(self, declared: Any, *, where: Location | None = None, smap: Any = None,
                  path: tuple[str | int, ...] = ()) -> Vocabulary:
         """This vocabulary with further event types, declared as in vocabulary.yaml and checked the same
@@ -346,7 +359,7 @@ class State:
         return f"cow:{self.cow}" if self.cow is not None else f"id:{self.id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long timeline holds many events
 class Event:
     id: str
     date: date
