@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -105,7 +106,7 @@ def main() -> None:
     print("\nlog-log slope of CPU time against size (1.0 = linear):")
     for fmt, rows in results.items():
         slopes = []
-        for (n1, a), (n2, b) in zip(rows, rows[1:], strict=False):
+        for (n1, a), (n2, b) in pairwise(rows):
             if a["cpu"] > 0 and b["cpu"] > 0:
                 slopes.append(f"{n1:,}→{n2:,}: {math.log(b['cpu'] / a['cpu']) / math.log(n2 / n1):.2f}")
         print(f"  {fmt:8} " + "  ".join(slopes))

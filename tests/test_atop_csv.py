@@ -132,7 +132,8 @@ def test_bad_integer_gives_the_line() -> None:
     path = fixture("alliances_bad_integer.csv")
     error = error_from(read_alliances, path)
     assert error.one_line() == (
-        f"{path}:3: column defense: 'yes' is not an integer; expected a whole number or an empty cell"
+        f"{path}:3: column defense: 'yes' is not an integer; expected a whole number of at most 18 digits, or an "
+        "empty cell"
     )
 
 

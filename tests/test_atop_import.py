@@ -270,7 +270,7 @@ def test_a_file_without_a_provision_column_is_refused(tmp_path: Path) -> None:
         import_atop(path)
     assert info.value.one_line().startswith(
         f"{path}:1: missing provision column nonagg: the models would lack their non-aggression prohibitions; "
-        "expected the alliance-level provision columns that become norms")
+        "expected every alliance-level provision column that becomes norms")
 
 
 def test_a_member_file_without_an_obligation_column_is_named_in_a_warning(small: Path, tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from foedus.errors import FoedusError, Location
+from foedus.errors import FoedusError, Location, quoted
 from foedus.files import csv_records, read_text
+from foedus.limits import MAX_NUMBER_DIGITS
 
 __all__ = ["CsvTable", "normalise_version", "parse_int", "read_csv_table", "warning_line"]
 
@@ -96,15 +97,15 @@ def parse_int(cell: str, column: str, file: str, line: int) -> int | None:
     text = cell.strip()
     if not text:
         return None
-    if text.isascii() and "_" not in text:
+    if text.isascii() and "_" not in text and len(text.lstrip("+-")) <= MAX_NUMBER_DIGITS:
         try:
             return int(text)
         except ValueError:
             pass
     raise FoedusError(
-        f"column {column}: {cell!r} is not an integer",
+        f"column {column}: {quoted(cell)} is not an integer",
         where=Location(file, line),
-        expected="a whole number or an empty cell",
+        expected=f"a whole number of at most {MAX_NUMBER_DIGITS} digits, or an empty cell",
     )
 
 

@@ -269,8 +269,8 @@ def _require_model_columns(alliances: AtopFile[AtopAlliance]) -> None:
         what = ", ".join(lost) if len(lost) <= 3 else ", ".join(lost[:2]) + " and more"
         raise FoedusError(f"missing provision column{'s' if len(missing) > 1 else ''} {names}: the models would "
                           f"lack their {what}", where=Location(alliances.path, 1),
-                          expected="the alliance-level provision columns that become norms, conditions, threats "
-                          "and terms (" + ", ".join(_MODEL_COLUMNS) + ")")
+                          expected="every alliance-level provision column that becomes norms, conditions, threats "
+                          "or terms")
 
 
 def _member_columns_warning(members: AtopFile[AtopMemberPhase]) -> list[str]:

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from foedus.errors import FoedusError, Location
+from foedus.limits import MAX_NUMBER_DIGITS
 
 from . import CsvTable, normalise_version, parse_int, read_csv_table, warning_line
 
@@ -317,7 +318,7 @@ class _Reader:
         values: dict[str, int | None] = {}
         for name, pos in self.provisions:
             cell = cells[pos]
-            if cell.isdigit() and cell.isascii():  # the common case, without the call
+            if cell.isdigit() and cell.isascii() and len(cell) <= MAX_NUMBER_DIGITS:  # the common case, no call
                 values[name] = int(cell)
             else:
                 values[name] = parse_int(cell, name, file, line)

@@ -264,7 +264,8 @@ class _Reader:
                 frame_smap.positions[path] = (mark.line + 1 + offset, mark.column + 1)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = None
-                top = _Frame(container, path, frame_smap, self.hooks.get(path), event.anchor, nodes, chars)
+                hook = self.hooks.get(path) if kind is seq_start else None  # hooks take the items of lists
+                top = _Frame(container, path, frame_smap, hook, event.anchor, nodes, chars)
                 stack.append(top)
             elif kind is map_end or kind is seq_end:
                 done = stack.pop()

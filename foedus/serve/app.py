@@ -344,14 +344,17 @@ class App:
             entry: dict[str, Any] = {"id": f"what-if-{i}"}
             for key in ("date", "type", "treaty", "source", "note"):
                 value = item.get(key)
-                if value not in (None, ""):
-                    entry[key] = str(value).strip()
+                if value not in (None, ""):  # text stripped; anything else left for the timeline's checks
+                    entry[key] = value.strip() if isinstance(value, str) else value
             for key in ("actors", "targets"):
                 value = item.get(key)
                 if isinstance(value, str):
                     value = [v for v in re.split(r"[,;\s]+", value) if v]
                 if isinstance(value, list) and value:
-                    entry[key] = [str(v).strip() for v in value if str(v).strip()]
+                    entry[key] = [v.strip() if isinstance(v, str) else v for v in value
+                                  if not isinstance(v, str) or v.strip()]
+                elif value not in (None, "", []):
+                    entry[key] = value
             attributes = item.get("attributes") or {}
             if not isinstance(attributes, dict):
                 raise FoedusError("`attributes` must be an object", where=Location(where), expected="{name: value}")
