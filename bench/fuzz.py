@@ -46,6 +46,7 @@ def main() -> int:
     tried: Counter[str] = Counter()
     by_mutation: Counter[str] = Counter()
     refused: Counter[str] = Counter()
+    invalid = invalid_refused = 0
     failures = []
     slowest: list[tuple[float, str]] = []
     start = time.perf_counter()
@@ -58,6 +59,9 @@ def main() -> int:
         by_mutation[f"{case.kind}/{case.mutation}"] += 1
         if outcome.code not in (0, 200):
             refused[case.kind] += 1
+        if case.must_fail:
+            invalid += 1
+            invalid_refused += outcome.code not in (0, 200)
         slowest = sorted([*slowest, (outcome.seconds, f"{case.kind}/{case.mutation} (case {i})")], reverse=True)[:5]
         if not outcome.ok:
             failures.append((i, outcome))
@@ -71,6 +75,7 @@ def main() -> int:
         if tried[kind]:
             print(f"  {kind:13} {tried[kind]:6,} inputs, {refused[kind]:6,} refused with an error, "
                   f"{tried[kind] - refused[kind]:6,} accepted")
+    print(f"  made certainly invalid by their mutation: {invalid:,}, of which refused: {invalid_refused:,}")
     print("by mutation:")
     for name, count in sorted(by_mutation.items()):
         print(f"  {name:36} {count:6,}")

@@ -63,7 +63,7 @@ class FoedusError(Exception):
         if self.expected:
             room = max(MAX_ERROR_LINE_CHARS - len(message) - len("; expected "), 60)
             hints = _QUOTED.findall(message)
-            expected = _list_cut(_flat(self.expected, 4 * MAX_ERROR_LINE_CHARS), room, hints)
+            expected = _list_cut(_flat(self.expected, 200 * MAX_ERROR_LINE_CHARS), room, hints)
             text = f"{message}; expected {expected}"
         return f"{where}: {text}" if where else text
 
@@ -93,6 +93,6 @@ def _list_cut(text: str, room: int, hints: list[str]) -> str:
 
 def _flat(text: str, limit: int) -> str:
     """One line: whitespace runs folded, control characters escaped, cut to ``limit``."""
-    if len(text) > limit * 8:
-        text = text[: limit * 8]
+    if len(text) > limit + 1000:  # folding and escaping an 18 MB value would cost more than the message
+        text = text[: limit + 1000]
     return clip(printable(" ".join(text.split())), limit)

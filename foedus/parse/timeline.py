@@ -432,7 +432,7 @@ class _Rows:
         if cell is None or cell == "":
             return ()
         key = cell if type(cell) is str else tuple(cell) if type(cell) is list else None
-        if key is None:
+        if key is None or (type(key) is tuple and not all(type(p) is str for p in key)):
             return None
         names = self.roles.get(key)
         if names is None:
