@@ -617,17 +617,29 @@ class App:
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEEP_RUN = re.compile(r"[\[{]{" + str(MAX_DEPTH + 1) + "}")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether JSON text nests deeper than MAX_DEPTH, found without parsing it (the parser would recurse)
+    and in time linear in the text: brackets outside strings are kept, then innermost pairs removed, level by
+    level, at most MAX_DEPTH times."""
+    brackets = _NOT_BRACKETS.sub("", _JSON_STRING.sub("", text))
+    if _DEEP_RUN.search(brackets):
+        return True
+    for _ in range(MAX_DEPTH):
+        inner = brackets.replace("[]", "").replace("{}", "")
+        if inner == brackets:
+            return False
+        brackets = inner
+    return bool(brackets) and brackets != brackets.replace("[]", "").replace("{}", "")
 
 
 def read_json(text: str, what: str) -> Any:
     """JSON from a request, within the limits: nesting, digits, text length; no NaN or Infinity."""
     where = Location("request")
-    depth = deepest = 0
-    for bracket in _JSON_BRACKETS.findall(_JSON_STRING.sub("", text)):  # nesting, counted outside strings
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    if deepest > MAX_DEPTH:
+    if _too_deep(text):
         raise refusal(f"{what} nests deeper than that", "MAX_DEPTH", MAX_DEPTH, where)
 
     def whole(digits: str) -> int:
