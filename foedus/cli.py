@@ -14,6 +14,7 @@ import typer
 from foedus import api
 from foedus.compile import compile_treaty, reading_names
 from foedus.errors import FoedusError, Location
+from foedus.files import read_text, write_text
 from foedus.model.load import load_treaty
 from foedus.report import json_report, text
 from foedus.terminal import printable_stdout
@@ -39,6 +40,11 @@ def guarded(fn: F) -> F:
                 return fn(*args, **kwargs)
         except FoedusError as exc:
             typer.echo(f"error: {exc.one_line()}", err=True)
+            raise typer.Exit(2) from None
+        except OSError as exc:  # a path the checks did not foresee: still one line, never a traceback
+            where = Location(str(exc.filename)) if exc.filename else None
+            line = FoedusError(f"cannot read or write ({exc.strerror or exc})", where=where, expected="a usable path")
+            typer.echo(f"error: {line.one_line()}", err=True)
             raise typer.Exit(2) from None
     return wrapper  # type: ignore[return-value]
 
@@ -80,12 +86,8 @@ def validate(treaty: TreatyArg, text_file: Annotated[Path | None, typer.Option(
     }
     if text_file is not None:
         from foedus.text import fold_blank_lines, strip_models
-        try:
-            published = text_file.read_text(encoding="utf-8")
-        except OSError:
-            raise FoedusError("cannot read the published text", where=Location(str(text_file)),
-                              expected="a readable text file") from None
-        same = strip_models(treaty.read_text(encoding="utf-8")) == fold_blank_lines(published)
+        published = read_text(text_file, what="published text", expected="a readable text file")
+        same = strip_models(read_text(treaty, what="treaty file")) == fold_blank_lines(published)
         result["text_matches"] = same
         if not same:
             raise FoedusError("the treaty text differs from the published text", where=Location(str(treaty)),
@@ -193,7 +195,7 @@ def schema(out: Annotated[Path | None, typer.Option("--out", help="write to this
     if out is None:
         sys.stdout.write(data)
     else:
-        out.write_text(data, encoding="utf-8")
+        write_text(out, data)
 
 
 @app.command()
@@ -240,7 +242,7 @@ def report(treaty: TreatyArg, on: OnOpt, out: Annotated[Path, typer.Option("--ou
     """Write one self-contained HTML report (text beside its norms, timeline chart, duties, comparison)."""
     from foedus.report.html import render_report
     page = render_report(treaty, events, reading, on, compare_with=other)
-    out.write_text(page, encoding="utf-8")
+    write_text(out, page)
     _emit({"out": str(out), "bytes": len(page.encode("utf-8"))}, as_json, lambda: f"wrote {out}\n")
 
 

@@ -34,12 +34,12 @@ MAX_ALIAS_NODES = 10_000
 #: repeated on every event would multiply the size of every report.
 MAX_ALIAS_CHARS = 1_000_000
 
-#: Nesting of mappings and lists (YAML, JSON requests, conditions in parentheses). A timeline
-#: needs 4 levels, a treaty model about 8; deeper nesting only drives recursion.
+#: Nesting of mappings and lists (YAML, JSON requests) and of a condition's parts (each and, or,
+#: not adds a level). A timeline needs 4 levels, a treaty model about 8; deeper only drives recursion.
 MAX_DEPTH = 64
 
-#: Characters in one YAML scalar or mapping key, one CSV cell of text, one JSON string: the longest
-#: note or source in the project's files is under 1,000.
+#: Characters in one YAML scalar or mapping key, one text value of an event, one JSON string: the
+#: longest source in the project's timelines has 209.
 MAX_SCALAR_CHARS = 100_000
 
 #: Digits in a whole number (files, conditions, requests): 18 digits fit the store's 64-bit
@@ -66,7 +66,7 @@ MAX_PARQUET_BYTES = 256 * 1024 * 1024
 #: Characters in one CSV field: Python's csv module refuses longer fields (this is its default).
 MAX_CSV_FIELD_CHARS = 131_072
 
-#: Characters in one CSV record (all its fields): the widest ATOP row is under 1,000.
+#: Characters in one CSV record (all its fields): the widest ATOP row has 957.
 MAX_CSV_RECORD_CHARS = 1_048_576
 
 #: Columns in one CSV file: ATOP's alliance file has 134, its member file 105.
@@ -74,7 +74,7 @@ MAX_CSV_COLUMNS = 2_000
 
 # --- conditions -----------------------------------------------------------------------------------
 
-#: Characters in one condition of a model: the longest in the project's models is under 300.
+#: Characters in one condition of a model: the longest in the project's models has 190.
 MAX_CONDITION_CHARS = 10_000
 
 #: Characters in one quoted text of a condition ('Japan', 'in force').
@@ -102,7 +102,8 @@ MAX_CONNECTIONS = 256
 
 # --- messages -------------------------------------------------------------------------------------
 
-#: Characters in one error line: a quoted value is cut with an ellipsis to keep it readable.
+#: Characters of what is wrong and what was expected in one error line (after its location): long
+#: values are cut with an ellipsis, long lists between items.
 MAX_ERROR_LINE_CHARS = 300
 
 #: Characters of an input value quoted inside a message.
@@ -122,4 +123,5 @@ def refusal(what: str, limit_name: str, value: int | float, where: Location | No
 def all_limits() -> dict[str, int | float]:
     """Every limit by name (for the README table and for tests)."""
     return {name: value for name, value in globals().items()
-            if name.isupper() and not name.startswith("_") and isinstance(value, int | float)}
+            if name.isupper() and not name.startswith("_") and isinstance(value, int | float)
+            and not isinstance(value, bool)}
