@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -354,7 +355,11 @@ class _Rows:
         self.vocab = vocab
         self.textual = textual  # cells are text (CSV, Parquet strings), not YAML values
         self.id_prefix = id_prefix
-        self.kinds: dict[str, EventType] = dict(vocab.items())
+        # per type, what a row is checked against: (type, actors min/max, targets min/max, treaty required)
+        self.kinds: dict[str, tuple[EventType, int, float, int, float, bool]] = {
+            name: (k, k.actors[0], math.inf if k.actors[1] is None else k.actors[1], k.targets[0],
+                   math.inf if k.targets[1] is None else k.targets[1], k.treaty == "required")
+            for name, k in vocab.items()}
         self.dates: dict[Any, date] = {}
         self.roles: dict[Any, tuple[str, ...]] = {}
 
@@ -371,9 +376,10 @@ class _Rows:
 
     def fast(self, line: int, date_value: Any, type_: Any, actors: Any, targets: Any, treaty: Any, source: Any,
               note: Any, event_id: Any, attributes: dict[str, Any]) -> Event | None:
-        kind = self.kinds.get(type_) if type(type_) is str else None
-        if kind is None:
+        checks = self.kinds.get(type_) if type(type_) is str else None
+        if checks is None:
             return None
+        kind, actors_min, actors_max, targets_min, targets_max, treaty_required = checks
         when = self.dates.get(date_value) if type(date_value) is str or type(date_value) is date else None
         if when is None:
             if type(date_value) is date:
@@ -391,14 +397,10 @@ class _Rows:
         target_names = self._names(targets)
         if actor_names is None or target_names is None:
             return None
-        lo, hi = kind.actors
-        if len(actor_names) < lo or (hi is not None and len(actor_names) > hi):
-            return None
-        lo, hi = kind.targets
-        if len(target_names) < lo or (hi is not None and len(target_names) > hi):
+        if not (actors_min <= len(actor_names) <= actors_max and targets_min <= len(target_names) <= targets_max):
             return None
         if treaty == "" or treaty is None:
-            if kind.treaty == "required":
+            if treaty_required:
                 return None
             treaty = None
         elif type(treaty) is not str or not is_name(treaty):
@@ -407,9 +409,10 @@ class _Rows:
             event_id = f"{self.id_prefix}{line}"
         elif type(event_id) is not str or not is_name(event_id):
             return None
-        for text in (source, note):
-            if text is not None and (type(text) is not str or len(text) > MAX_SCALAR_CHARS):
-                return None
+        if source is not None and (type(source) is not str or len(source) > MAX_SCALAR_CHARS):
+            return None
+        if note is not None and (type(note) is not str or len(note) > MAX_SCALAR_CHARS):
+            return None
         typed: dict[str, Any] = {}
         if attributes:
             declared = kind.attributes
@@ -431,10 +434,16 @@ class _Rows:
         """A role as names, or None when it needs the careful path."""
         if cell is None or cell == "":
             return ()
-        key = cell if type(cell) is str else tuple(cell) if type(cell) is list else None
-        if key is None or (type(key) is tuple and not all(type(p) is str for p in key)):
+        if type(cell) is str:
+            key: Any = cell
+        elif type(cell) is list:
+            key = tuple(cell)
+        else:
             return None
-        names = self.roles.get(key)
+        try:
+            names = self.roles.get(key)  # only checked roles are kept, so a hit is a valid role
+        except TypeError:  # a list inside the list
+            return None
         if names is None:
             parts: tuple[Any, ...]
             if isinstance(key, str):  # a CSV cell lists names separated by ";"; a YAML text is one name
