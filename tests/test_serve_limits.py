@@ -50,6 +50,7 @@ def status(app: App, body: bytes | str) -> tuple[int, str]:
                                      "targets": ["PRC"]}]}), "a single name"),
     (json.dumps({**BASE, "x": "y" * 100_001}), "MAX_SCALAR_CHARS"),
     (b"\xff\xfe{}", "not UTF-8"),
+    (json.dumps({**BASE, "treaty": "\ud800.md"}), "half a character"),
 ])
 def test_malformed_requests_are_400_with_one_line(app: App, body: str | bytes, fault: str) -> None:
     code, message = status(app, body)

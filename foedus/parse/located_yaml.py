@@ -45,6 +45,7 @@ ItemHook = Callable[[int, Any, "SourceMap"], Any]
 _INT = re.compile(r"^[-+]?\d+$")
 _FLOAT = re.compile(r"^[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?$")
 _NUMERIC_START = frozenset("0123456789+-.")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _WORDS: dict[str, Any] = {"null": None, "~": None, "": None, "true": True, "yes": True, "false": False,
                           "no": False}
 
@@ -194,6 +195,9 @@ class _Reader:
                 if size > max_chars:
                     raise refusal(f"a value of {size:,} characters", "MAX_SCALAR_CHARS", max_chars,
                                   self.at(event.start_mark))
+                if event.style == '"' and _SURROGATE.search(value):  # only an escape can make one
+                    raise FoedusError("half a character (an unpaired \\u surrogate escape)",
+                                      where=self.at(event.start_mark), expected="whole Unicode characters")
                 if event.tag is not None or event.anchor is not None:
                     if event.tag is not None and event.tag != "!":
                         self._tag(event)

@@ -672,6 +672,9 @@ def read_json(text: str, what: str) -> Any:
     return data
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _check_strings(data: Any, where: Location) -> None:
     stack = [data]
     while stack:
@@ -679,6 +682,9 @@ def _check_strings(data: Any, where: Location) -> None:
         if isinstance(value, str):
             if len(value) > MAX_SCALAR_CHARS:
                 raise refusal(f"a text of {len(value):,} characters", "MAX_SCALAR_CHARS", MAX_SCALAR_CHARS, where)
+            if _SURROGATE.search(value):  # JSON may escape half a character; no text can hold it
+                raise FoedusError("a text with half a character (an unpaired \\u surrogate escape)", where=where,
+                                  expected="whole Unicode characters")
         elif isinstance(value, dict):
             stack.extend(value.keys())
             stack.extend(value.values())
