@@ -25,7 +25,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 F = TypeVar("F", bound=Callable[..., Any])
 
 TreatyArg = Annotated[Path, typer.Argument(help="literate treaty file (.md)")]
-EventsOpt = Annotated[Path | None, typer.Option("--events", "-e", help="timeline file (.yaml or .csv)")]
+EventsOpt = Annotated[Path | None, typer.Option("--events", "-e", help="timeline file (.yaml, .csv or .parquet)")]
 OnOpt = Annotated[str, typer.Option("--on", help="as-of date YYYY-MM-DD")]
 ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", "-r",
                                                       help="named reading or point=option (repeatable)")]

@@ -59,7 +59,7 @@ from foedus.report import json_report
 from foedus.report.html import View, article_paragraphs, badge_css, chart_svg, render_views
 
 TREATY_SUFFIXES = (".md", ".markdown")
-TIMELINE_SUFFIXES = (".yaml", ".yml", ".csv")
+TIMELINE_SUFFIXES = (".yaml", ".yml", ".csv", ".parquet")
 SCENARIO_PREFIX = "scenario:"
 MAX_BODY = MAX_REQUEST_BYTES
 MAX_EVENTS = MAX_WHATIF_EVENTS
