@@ -117,6 +117,8 @@ class Attribute:
     def value(self, raw: Any) -> Any:
         """A value as YAML (or a caller) gives it, checked and typed; :class:`BadValue` if it does not fit."""
         t = self.type
+        if t == "text" and type(raw) is str and len(raw) <= MAX_SCALAR_CHARS:  # the common case
+            return raw
         what = f"`{self.name}`"
         if t == "text":
             return check_text(raw, what)
@@ -157,6 +159,8 @@ class Attribute:
     def text_value(self, text: str) -> Any:
         """A value written as plain text (a CSV cell, a form field), checked and typed."""
         t = self.type
+        if t == "text" and len(text) <= MAX_SCALAR_CHARS:  # the common case
+            return text
         what = f"`{self.name}`"
         raw = text.strip()
         if t == "text":

@@ -31,6 +31,7 @@ import math
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -509,16 +510,14 @@ def parse_csv_timeline(text: str, file: str, vocabulary: Vocabulary | None = Non
         if alias in seen:
             raise FoedusError(f"column `{alias}`", where=Location(file, 1), expected=f"`{alias}s` (several "
                               "separated by ;)")
-    position = {h: i for i, h in enumerate(header)}
-    core = [position.get(k) for k in ("date", "type", "actors", "targets", "treaty", "source", "note", "id")]
-    extra = [(i, h) for i, h in enumerate(header) if h not in EVENT_KEYS and h]
     width = len(header)
+    position = {h: i for i, h in enumerate(header)}
+    # A column the file lacks is read from an empty cell appended to every row (index `width`).
+    pick = itemgetter(*(position.get(k, width) for k in ("date", "type", "actors", "targets", "treaty", "source",
+                                                         "note", "id")))
+    extra = [(i, h) for i, h in enumerate(header) if h not in EVENT_KEYS and h]
     events: list[Event] = []
     rows = _Rows(file, vocab)
-
-    def cell(row: list[str], i: int | None) -> str:
-        return row[i].strip() if i is not None else ""
-
     for lineno, row in records:
         if len(events) >= MAX_TIMELINE_EVENTS:
             raise refusal(f"more than {MAX_TIMELINE_EVENTS:,} events", "MAX_TIMELINE_EVENTS", MAX_TIMELINE_EVENTS,
@@ -528,7 +527,8 @@ def parse_csv_timeline(text: str, file: str, vocabulary: Vocabulary | None = Non
                 continue
             raise FoedusError(f"row has {len(row)} cells", where=Location(file, lineno),
                               expected=f"{width} cells as in the header")
-        when, type_, actors, targets, treaty, source, note, event_id = (cell(row, i) for i in core)
+        row.append("")
+        when, type_, actors, targets, treaty, source, note, event_id = map(str.strip, pick(row))
         if not (when or type_ or any(c.strip() for c in row)):
             continue
         attributes = {h: v for i, h in extra if (v := row[i].strip())}
