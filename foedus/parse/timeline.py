@@ -62,6 +62,7 @@ from foedus.model.events import (
 from foedus.parse.located_yaml import SourceMap, load
 
 _EVENT_KEYS = EVENT_KEYS  # the name other modules imported
+_PARQUET_SLICE = 10_000
 _CSV_CORE = ["date", "type", "actors", "targets", "treaty", "source", "note"]
 _TIMELINE_KEYS = ("timeline", "description", "hypothetical", "states", "events")
 _SUFFIXES = "a .yaml, .csv or .parquet timeline"
@@ -575,7 +576,6 @@ def read_parquet_timeline(path: str | Path, vocabulary: Vocabulary | None = None
         if col not in header:
             raise FoedusError(f"missing column `{col}`", where=Location(file),
                               expected="columns " + ",".join(_CSV_CORE) + " and attribute columns")
-    columns: dict[str, list[Any]] = {}
     for name in header:
         if name not in EVENT_KEYS and name in ("actor", "target"):
             raise FoedusError(f"column `{name}`", where=Location(file), expected=f"`{name}s`")
@@ -596,22 +596,27 @@ def read_parquet_timeline(path: str | Path, vocabulary: Vocabulary | None = None
                   or pa.types.is_boolean(kind) or pa.types.is_null(kind) or pa.types.is_dictionary(kind)):
             raise FoedusError(f"column `{name}` holds {kind}", where=Location(file),
                               expected="text, dates, numbers, true/false or lists of text")
-        columns[name] = column.to_pylist()
-    rows = table.num_rows
     extra = [h for h in header if h not in EVENT_KEYS]
-    get = columns.get
-    none = [None] * rows
-    dates, types = columns["date"], columns["type"]
-    actors_col, targets_col = get("actors", none), get("targets", none)
-    treaty_col, source_col, note_col, id_col = get("treaty", none), get("source", none), get("note", none), \
-        get("id", none)
     events: list[Event] = []
-    extra_columns = [(h, columns[h]) for h in extra]
     builder = _Rows(file, vocab)
-    for r in range(rows):
-        attributes = {h: v for h, col in extra_columns if (v := col[r]) is not None and v != ""}
-        events.append(builder.event(r + 1, dates[r], types[r], actors_col[r], targets_col[r], treaty_col[r],
-                                    source_col[r], note_col[r], id_col[r], attributes))
+    # Rows become Python values a slice at a time, so that the values of the whole file never sit in
+    # memory beside the events made from them.
+    for start in range(0, table.num_rows, _PARQUET_SLICE):
+        part = table.slice(start, _PARQUET_SLICE)
+        rows = part.num_rows
+        columns = {name: part.column(name).to_pylist() for name in header}
+        none = [None] * rows
+        get = columns.get
+        dates, types = columns["date"], columns["type"]
+        actors_col, targets_col = get("actors", none), get("targets", none)
+        treaty_col, source_col, note_col, id_col = get("treaty", none), get("source", none), get("note", none), \
+            get("id", none)
+        extra_columns = [(h, columns[h]) for h in extra]
+        for r in range(rows):
+            attributes = {h: v for h, col in extra_columns if (v := col[r]) is not None and v != ""}
+            events.append(builder.event(start + r + 1, dates[r], types[r], actors_col[r], targets_col[r],
+                                        treaty_col[r], source_col[r], note_col[r], id_col[r], attributes))
+        del columns
     return _finish(Path(file).stem, "", events, {}, file, False)
 
 
