@@ -190,7 +190,7 @@ def main() -> None:
         time.sleep(args.quiet)
         print(f"explorer on {HOST}:{port}; {args.clients} attacking clients, {args.idle} idle and "
               f"{args.trickle} trickling connections, {args.attack:g} s per phase")
-        print(f"reader, quiet:            {figures(reader.latencies)}, failures {sum(reader.failures.values())}")
+        print(f"reader, quiet:             {figures(reader.latencies)}, failures {sum(reader.failures.values())}")
         faults = 0
         for phase, heavy in (("malformed", False), ("flood", True)):
             reader.latencies.clear()
@@ -206,7 +206,7 @@ def main() -> None:
                 t.start()
             for t in threads:
                 t.join(timeout=args.attack + 60)
-            print(f"reader, {phase + ' attack:':17}{figures(reader.latencies)}, "
+            print(f"reader, {phase + ' attack:':18}{figures(reader.latencies)}, "
                   f"failures {sum(reader.failures.values())}")
             print(f"  attack requests: {sum(seen.values()):,}: " + ", ".join(
                 f"{outcome} {count:,}" for outcome, count in sorted(seen.items())))
