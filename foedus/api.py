@@ -67,21 +67,24 @@ class Session:
     def _span(self, o: Outcome) -> tuple[date, date]:
         """The interval around ``o.as_of`` on which the status stays the same."""
         d = o.as_of
-        one = timedelta(days=1)
+
+        def after_(day: date) -> date:  # the next day; the calendar's last day has none
+            return day + timedelta(days=1) if day < date.max else day
+
         marks = [e.date for e in self.timeline.events]
         lc = o.lifecycle
         for t in lc.terms:
-            marks += [t.start] + ([t.end, t.end + one] if t.end else [])
+            marks += [t.start] + ([t.end, after_(t.end)] if t.end else [])
             if t.notice_deadline:
-                marks += [t.notice_deadline, t.notice_deadline + one]
+                marks += [t.notice_deadline, after_(t.notice_deadline)]
         for x in (lc.entry_into_force, lc.ends_on, lc.expires_on, lc.signed_on,
                   self.compiled.lifecycle.entry_into_force_on, self.compiled.lifecycle.ended_on,
                   self.compiled.treaty.signed.date if self.compiled.treaty.signed else None):
             if x is not None:
-                marks += [x, x + one]
+                marks += [x, after_(x)]
         for inst in o.instances:
             if inst.deadline is not None:
-                marks += [inst.deadline, inst.deadline + one]
+                marks += [inst.deadline, after_(inst.deadline)]
         # What time alone changes: parties bound or leaving on their dates, versions, pending timers.
         marks += list(lc.upcoming) + [v.start for v in lc.versions]
         for party in lc.parties:

@@ -14,8 +14,10 @@ import typer
 from foedus import api
 from foedus.compile import compile_treaty, reading_names
 from foedus.errors import FoedusError, Location
+from foedus.files import read_text, write_text
 from foedus.model.load import load_treaty
 from foedus.report import json_report, text
+from foedus.terminal import printable_stdout
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Executable treaties: run a treaty model against dated events, as of any date.")
@@ -23,7 +25,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 F = TypeVar("F", bound=Callable[..., Any])
 
 TreatyArg = Annotated[Path, typer.Argument(help="literate treaty file (.md)")]
-EventsOpt = Annotated[Path | None, typer.Option("--events", "-e", help="timeline file (.yaml or .csv)")]
+EventsOpt = Annotated[Path | None, typer.Option("--events", "-e", help="timeline file (.yaml, .csv or .parquet)")]
 OnOpt = Annotated[str, typer.Option("--on", help="as-of date YYYY-MM-DD")]
 ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", "-r",
                                                       help="named reading or point=option (repeatable)")]
@@ -34,9 +36,15 @@ def guarded(fn: F) -> F:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with printable_stdout():  # text from input files never reaches the terminal as control codes
+                return fn(*args, **kwargs)
         except FoedusError as exc:
             typer.echo(f"error: {exc.one_line()}", err=True)
+            raise typer.Exit(2) from None
+        except OSError as exc:  # a path the checks did not foresee: still one line, never a traceback
+            where = Location(str(exc.filename)) if exc.filename else None
+            line = FoedusError(f"cannot read or write ({exc.strerror or exc})", where=where, expected="a usable path")
+            typer.echo(f"error: {line.one_line()}", err=True)
             raise typer.Exit(2) from None
     return wrapper  # type: ignore[return-value]
 
@@ -78,12 +86,8 @@ def validate(treaty: TreatyArg, text_file: Annotated[Path | None, typer.Option(
     }
     if text_file is not None:
         from foedus.text import fold_blank_lines, strip_models
-        try:
-            published = text_file.read_text(encoding="utf-8")
-        except OSError:
-            raise FoedusError("cannot read the published text", where=Location(str(text_file)),
-                              expected="a readable text file") from None
-        same = strip_models(treaty.read_text(encoding="utf-8")) == fold_blank_lines(published)
+        published = read_text(text_file, what="published text", expected="a readable text file")
+        same = strip_models(read_text(treaty, what="treaty file")) == fold_blank_lines(published)
         result["text_matches"] = same
         if not same:
             raise FoedusError("the treaty text differs from the published text", where=Location(str(treaty)),
@@ -195,7 +199,7 @@ def schema(out: Annotated[Path | None, typer.Option("--out", help="write to this
     if out is None:
         sys.stdout.write(data)
     else:
-        out.write_text(data, encoding="utf-8")
+        write_text(out, data)
 
 
 @app.command()
@@ -258,7 +262,7 @@ def report(treaty: TreatyArg, on: OnOpt, out: Annotated[Path, typer.Option("--ou
     """Write one self-contained HTML report (text beside its norms, timeline chart, duties, comparison)."""
     from foedus.report.html import render_report
     page = render_report(treaty, events, reading, on, compare_with=other)
-    out.write_text(page, encoding="utf-8")
+    write_text(out, page)
     _emit({"out": str(out), "bytes": len(page.encode("utf-8"))}, as_json, lambda: f"wrote {out}\n")
 
 
@@ -269,10 +273,12 @@ def serve(treaties: Annotated[Path, typer.Option("--treaties", help="folder of t
           host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option("--port")] = 8000,
           scenarios: Annotated[Path | None, typer.Option("--scenarios", help="folder where what-ifs may be saved")]
-          = None) -> None:
+          = None,
+          allow_host: Annotated[list[str] | None, typer.Option(
+              "--allow-host", help="a further host name the explorer answers to (repeatable)")] = None) -> None:
     """Start the local explorer (127.0.0.1 unless --host says otherwise)."""
     from foedus.serve.app import serve as run_server
-    run_server(treaties, timelines, host, port, scenarios)
+    run_server(treaties, timelines, host, port, scenarios, tuple(allow_host or ()))
 
 
 if __name__ == "__main__":

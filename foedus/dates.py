@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from foedus.errors import FoedusError
+
 
 class Rounding(StrEnum):
     REFUSE = "refuse"
@@ -27,7 +29,8 @@ class AmbiguousDate(ValueError):
     """An addition landed on a day that does not exist and no rounding rule was stated."""
 
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(year|years|month|months|week|weeks|day|days)\s*$")
+# At most six digits per part: 999,999 days is 2,700 years, more than the calendar has room for.
+_DURATION = re.compile(r"^\s*(\d{1,6})\s*(year|years|month|months|week|weeks|day|days)\s*$")
 
 
 @dataclass(frozen=True, order=True)
@@ -90,23 +93,47 @@ def _shift_months(d: date, months: int, rounding: Rounding) -> date:
     return shifted + relativedelta(days=1)
 
 
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+class DateOutOfRange(FoedusError, ValueError):
+    """A date computed beyond the calendar (years 1 to 9999): a one-line error wherever it surfaces."""
+
+
 @lru_cache(maxsize=1 << 16)
 def add(d: date, duration: Duration, rounding: Rounding = Rounding.REFUSE) -> date:
     """``d`` plus ``duration``: months first (with the rounding rule), then days."""
-    shifted = _shift_months(d, duration.total_months, rounding)
-    return shifted + relativedelta(days=duration.days)
+    try:
+        shifted = _shift_months(d, duration.total_months, rounding)
+        return shifted + relativedelta(days=duration.days)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, AmbiguousDate):
+            raise
+        raise DateOutOfRange(f"{d.isoformat()} plus {duration} lies beyond the year 9999",
+                             expected="dates within the calendar (years 1 to 9999)") from None
 
 
 @lru_cache(maxsize=1 << 16)
 def subtract(d: date, duration: Duration, rounding: Rounding = Rounding.REFUSE) -> date:
     """``d`` minus ``duration``: days first, then months (the mirror image of :func:`add`)."""
-    shifted = d - relativedelta(days=duration.days)
-    return _shift_months(shifted, -duration.total_months, rounding)
+    try:
+        shifted = d - relativedelta(days=duration.days)
+        return _shift_months(shifted, -duration.total_months, rounding)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, AmbiguousDate):
+            raise
+        raise DateOutOfRange(f"{d.isoformat()} minus {duration} lies before the year 1",
+                             expected="dates within the calendar (years 1 to 9999)") from None
 
 
 def parse_iso(text: str) -> date:
     """A strict ``YYYY-MM-DD``; impossible dates (1950-02-30) raise ValueError naming the problem."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(text).strip())
+    return _parse_iso(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # a long timeline repeats its days; a date is immutable
+def _parse_iso(text: str) -> date:
+    m = _ISO.fullmatch(text.strip())
     if not m:
         raise ValueError(f"not a date in YYYY-MM-DD form: {text!r}")
     y, mo, dd = (int(g) for g in m.groups())

@@ -132,7 +132,8 @@ def test_bad_integer_gives_the_line() -> None:
     path = fixture("alliances_bad_integer.csv")
     error = error_from(read_alliances, path)
     assert error.one_line() == (
-        f"{path}:3: column defense: 'yes' is not an integer; expected a whole number or an empty cell"
+        f"{path}:3: column defense: 'yes' is not an integer; expected a whole number of at most 18 digits, or an "
+        "empty cell"
     )
 
 
@@ -214,8 +215,8 @@ def test_exit_year_0_with_a_month_is_an_error() -> None:
 HEADER = "atopid,begyr,begmo,begday,endyr,endmo,endday,mem1,mem2,version\n"
 
 
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "alliances.csv"
+def write(tmp_path: Path, text: str, name: str = "alliances.csv") -> Path:
+    path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -285,7 +286,7 @@ def test_file_problems(tmp_path: Path) -> None:
     absent = tmp_path / "absent.csv"
     assert (
         error_from(read_alliances, absent).one_line()
-        == f"{absent}: file not found; expected an existing CSV file"
+        == f"{absent}: no such CSV file; expected an existing CSV file"
     )
     empty = write(tmp_path, "")
     assert error_from(read_alliances, empty).one_line().startswith(f"{empty}:1: no header row")
@@ -293,16 +294,24 @@ def test_file_problems(tmp_path: Path) -> None:
     assert "appears twice in the header" in error_from(read_alliances, twice).one_line()
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"atopid\n\xff\xfe\n")
-    assert error_from(read_alliances, binary).one_line().startswith(f"{binary}: the file is not UTF-8 text")
+    assert error_from(read_alliances, binary).one_line().startswith(f"{binary}:2:1: not UTF-8 text (byte 0xff)")
+    assert error_from(read_alliances, tmp_path).one_line().startswith(f"{tmp_path}: a folder where a CSV file is")
 
 
-def test_several_versions_warn(tmp_path: Path) -> None:
+def test_several_versions_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "1,1900,1,1,0,0,0,200,220,5\n2,1900,1,1,0,0,0,200,220,4.01\n")
-    atop = read_alliances(path)
-    assert atop.version == "5, 4.01"
-    assert atop.warnings == (
-        f"{path}:1: the version column holds several versions: 5 (first on line 2), 4.01 (first on line 3)",
-    )
+    assert error_from(read_alliances, path).one_line() == (
+        f"{path}:3: the version column holds several versions: 5 (first on line 2), 4.01 (first on line 3); "
+        "expected one ATOP version in the whole file (5, as on line 2)")
+
+
+def test_a_version_stamp_in_the_file_name_must_agree_with_the_rows(tmp_path: Path) -> None:
+    rows = HEADER + "1,1900,1,1,0,0,0,200,220,4.01\n"
+    named = write(tmp_path, rows, "atop5_0_alliance_level.csv")
+    assert error_from(read_alliances, named).one_line().startswith(
+        f"{named}:2: the file name says ATOP version 5, its rows say 4.01; expected rows of the version")
+    assert read_alliances(write(tmp_path, rows, "atop4_01_alliance_level.csv")).version == "4.01"
+    assert read_alliances(write(tmp_path, rows, "alliances.csv")).version == "4.01"
 
 
 # --- the real files ------------------------------------------------------------------------------

@@ -264,10 +264,32 @@ def test_impossible_date_in_the_member_file_names_the_row(tmp_path: Path, small:
 
 
 def test_a_one_member_alliance_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, "one.csv", ["atopid,begyr,begmo,begday,endyr,endmo,endday,mem1,version",
-                                       "42,1900,1,1,0,0,0,200,5"])
+    row = ROWS[0].split(",")
+    row[0], row[29], row[30] = "42", "", ""  # atopid; mem2 and mem3 blank: one member left
+    path = write(tmp_path, "one.csv", [HEADER, ",".join(row)])
     with pytest.raises(FoedusError, match=rf"^{re.escape(str(path))}:2: alliance 42 cannot be modelled"):
         import_atop(path)
+
+
+def test_a_file_without_a_provision_column_is_refused(tmp_path: Path) -> None:
+    columns = HEADER.split(",")
+    drop = columns.index("nonagg")
+    path = write(tmp_path, "short.csv", [",".join(c for i, c in enumerate(columns) if i != drop),
+                                         *(",".join(c for i, c in enumerate(r.split(",")) if i != drop) for r in ROWS)])
+    with pytest.raises(FoedusError) as info:
+        import_atop(path)
+    assert info.value.one_line().startswith(
+        f"{path}:1: missing provision column nonagg: the models would lack their non-aggression prohibitions; "
+        "expected every alliance-level provision column that becomes norms")
+
+
+def test_a_member_file_without_an_obligation_column_is_named_in_a_warning(small: Path, tmp_path: Path) -> None:
+    members = write(tmp_path, "members.csv", [
+        "atopid,member,phase,yrent,moent,dayent,yrexit,moexit,dayexit,defense,nonagg,consul,version",
+        "9001,200,1,1950,1,1,0,0,0,1,1,1,5"])
+    warnings = import_atop(small, members).warnings
+    assert f"{members}:1: no column offense, neutral in the member file: offence obligations, neutrality duties " \
+        "are modelled as the alliance file codes them, the same for every member" in warnings
 
 
 def test_not_a_code_is_reported(tmp_path: Path) -> None:

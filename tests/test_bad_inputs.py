@@ -3,14 +3,17 @@ expected.yaml records for it, through the Python API."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
 
-from foedus import api
+from foedus import api, limits
 from foedus.errors import FoedusError
+from foedus.importers.atop import import_atop
 from foedus.scenarios import run_scenario_file
+from foedus.serve.app import App
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path("tests") / "bad_inputs"  # relative: the messages show paths as seen from the project root
@@ -27,7 +30,14 @@ def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 def run(name: str) -> None:
     """Run one corpus file the way its name says (see expected.yaml)."""
     path = str(CORPUS / name)
-    if name.endswith(".scenario.yaml"):
+    if name.startswith("request_"):
+        response = App(ROOT / "treaties", ROOT / "timelines").handle("POST", "/api/status",
+                                                                      (ROOT / CORPUS / name).read_bytes())
+        assert response.status == 400, response.body[:300]
+        raise FoedusError(json.loads(response.body)["error"])
+    if name.startswith("atop_"):
+        import_atop(path)
+    elif name.endswith(".scenario.yaml"):
         run_scenario_file(path)
     elif name.endswith(".md"):
         api.open_session(path).status(ON)
@@ -46,12 +56,16 @@ def test_bad_input_gives_its_one_line_error(name: str) -> None:
     message = error_of(name)
     assert message == EXPECTED[name]
     assert "\n" not in message and "\r" not in message
-    assert message.startswith(f"{CORPUS / name}:"), "the error names the faulty file first"
+    where = "request" if name.startswith("request_") else f"{CORPUS / name}"
+    if not name.startswith("request_"):  # a request's errors name the field or event instead
+        assert message.startswith(f"{where}:"), "the error names the faulty file first"
     assert "; expected " in message, "the error says what was expected"
+    assert len(message) <= len(message.split(": ", 1)[0]) + 2 + limits.MAX_ERROR_LINE_CHARS
+    assert message.isprintable(), "control characters from the input are shown escaped"
 
 
 def test_every_corpus_file_has_its_expected_error() -> None:
-    files = {p.name for p in (ROOT / CORPUS).iterdir() if p.is_file()} - {"expected.yaml", "valid_treaty.md"}
+    files = {p.name for p in (ROOT / CORPUS).iterdir()} - {"expected.yaml", "valid_treaty.md"}
     assert files == set(EXPECTED)
 
 
@@ -63,6 +77,8 @@ def test_the_model_the_cases_are_made_from_is_valid() -> None:
 
 def test_messages_point_at_a_line() -> None:
     for name, message in EXPECTED.items():
+        if name.startswith("request_") or (ROOT / CORPUS / name).is_dir():
+            continue  # a request has no lines; a folder is wrong as a whole
         where = message.split(": ", 1)[0]
         parts = where.split(":")
         assert parts[0] == str(CORPUS / name)
@@ -85,6 +101,7 @@ def test_unknown_reading_through_the_api() -> None:
     assert message.startswith(f"{FLAGSHIP}: unknown reading 'nonsense' for sino-soviet-1950; expected a named reading "
                               "(default, broad-alliance, strict-immediately, from-signature) or POINT=OPTION")
     assert "`foedus readings sino-soviet-1950` lists them" in message and "\n" not in message
+    assert len(message) <= len(FLAGSHIP) + 2 + limits.MAX_ERROR_LINE_CHARS + 80
     with pytest.raises(FoedusError) as info:
         api.open_session(FLAGSHIP, None, ["from-signature", "immediately=at-once"])
     assert str(info.value) == (f"{FLAGSHIP}: the requested reading: 'at-once' is not an option of 'immediately'; "

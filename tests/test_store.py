@@ -143,11 +143,21 @@ def test_the_same_import_twice_gives_the_same_store(tmp_path: Path) -> None:
         assert dump(twice) == expected
 
 
-def test_an_import_replaces_its_source_and_version_only(tmp_path: Path) -> None:
+def test_a_new_version_replaces_the_source_never_duplicates(tmp_path: Path) -> None:
     with Store.open(tmp_path / "s.duckdb") as store:
         store.import_models(OLD, source="hand", version="1")
-        store.import_models(OLD[:1], source="hand", version="2")
-        store.import_models(NEW, source="hand", version="1")
+        store.import_models(NEW, source="other", version="1")
+        store.import_models(OLD, source="hand", version="2")
+        got = store.sql("select source, version, count(*) as n from treaties group by all order by all").values
+        assert got.tolist() == [["hand", "2", len(OLD)], ["other", "1", len(NEW)]]
+        assert store.sql("select count(*) as n from treaties where id = 'a'").n[0] == 1
+
+
+def test_versions_side_by_side_only_when_asked(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.import_models(OLD, source="hand", version="1")
+        store.import_models(OLD[:1], source="hand", version="2", keep_other_versions=True)
+        store.import_models(NEW, source="hand", version="1", keep_other_versions=True)
         got = store.sql("select version, id from treaties order by version, id").values.tolist()
         assert got == [["1", "b"], ["1", "d"], ["1", "e"], ["1", "f"], ["2", "a"]]
         assert store.sql("select count(*) as n from memberships where version = '1'").n[0] == 9

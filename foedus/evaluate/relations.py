@@ -2,7 +2,8 @@
 
 allied: a `treaty_in_force` of kind alliance (until `treaty_ended` or a successor that `replaces`
 it), or an `alliance_concluded` (from its date: a fact is judged on what the record shows on its own
-day, so the facts of a whole timeline answer every date the same as those of the events up to it). at_war: a `state_of_war` (or an armed attack recorded with state_of_war: true) until an
+day, so the facts of a whole timeline answer every date the same as those of the events up to it).
+at_war: a `state_of_war` (or an armed attack recorded with state_of_war: true) until an
 `end_of_war` or a `peace_settlement` that ends it. An armed attack that does not say whether it
 brought a state of war leaves at_war unknown. united_with: allied, or forces stationed.
 
@@ -81,8 +82,8 @@ class TimelineFacts:
                     if p in open_wars:
                         facts.wars[p].append((open_wars.pop(p), e.date))
             elif e.type == "forces_stationed":
-                until = e.attributes.get("until")
-                end = date.fromisoformat(str(until)) if until else None
+                until = e.attributes.get("until")  # typed by the vocabulary: a date or absent
+                end = until if isinstance(until, date) else None
                 facts.stationed[_pair(e.actors[0], e.targets[0])].append((e.date, end))
         for p, start in open_wars.items():
             facts.wars[p].append((start, None))

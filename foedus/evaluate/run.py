@@ -3,8 +3,8 @@ the same outcome; nothing depends on today's date."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from bisect import bisect_right
+from collections.abc import Mapping
 from datetime import date
 
 from foedus.compile.compiler import CompiledTreaty
@@ -14,9 +14,6 @@ from foedus.evaluate import engine
 from foedus.evaluate.relations import TimelineFacts
 from foedus.evaluate.results import InvalidAct, LifecycleResult, Outcome
 from foedus.model.events import Event, Timeline, vocabulary
-
-_STATE_ATTRIBUTES = ("directed_against", "claimed_directed_against", "claimed_by", "agreed_by", "absorbed_by",
-                     "consented_by")
 
 
 def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
@@ -62,11 +59,11 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
                                   else "an instrument declared under the treaty's `instruments:`")
         if "under_reading" in attributes:
             _check_under_reading(e, known)
-        for key in _STATE_ATTRIBUTES:
-            if key in attributes:
+        for key, attribute in vocab[e.type].attributes.items():  # state attributes, typed by the vocabulary
+            if key in attributes and attribute.type in ("state", "states"):
                 value = attributes[key]
-                items = value if isinstance(value, list) else [value]
-                attributes[key] = [canon(str(v), e, key) for v in items]
+                attributes[key] = canon(value, e, key) if attribute.type == "state" else [canon(v, e, key)
+                                                                                         for v in value]
         out.append(Event(id=e.id, date=e.date, type=e.type,
                          actors=tuple(canon(a, e, "actor") for a in e.actors),
                          targets=tuple(canon(t, e, "target") for t in e.targets),

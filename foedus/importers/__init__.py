@@ -7,12 +7,13 @@ problem is raised as a `FoedusError` that names the file and line.
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from foedus.errors import FoedusError, Location
+from foedus.errors import FoedusError, Location, quoted
+from foedus.files import csv_records, read_text
+from foedus.limits import MAX_NUMBER_DIGITS
 
 __all__ = ["CsvTable", "normalise_version", "parse_int", "read_csv_table", "warning_line"]
 
@@ -46,34 +47,11 @@ def read_csv_table(path: str | Path) -> CsvTable:
     are not all empty, is an error.
     """
     file = str(path)
-    raw_rows: list[tuple[int, list[str]]] = []
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle, strict=True)
-            try:
-                raw_header = next(reader, None)
-                previous = reader.line_num
-                for cells in reader:
-                    line = previous + 1
-                    previous = reader.line_num
-                    if cells:
-                        raw_rows.append((line, cells))
-            except csv.Error as exc:
-                raise FoedusError(
-                    f"malformed CSV ({exc})",
-                    where=Location(file, reader.line_num),
-                    expected="comma-separated fields",
-                ) from None
-    except FileNotFoundError:
-        raise FoedusError("file not found", where=Location(file), expected="an existing CSV file") from None
-    except UnicodeDecodeError as exc:
-        raise FoedusError(
-            f"the file is not UTF-8 text (byte {exc.start})",
-            where=Location(file),
-            expected="a UTF-8 CSV file",
-        ) from None
-    except OSError as exc:
-        raise FoedusError(f"cannot read the file ({exc.strerror})", where=Location(file)) from None
+    text = read_text(path, what="CSV file", expected="an existing CSV file")
+    records = csv_records(text, file)
+    first = next(records, None)
+    raw_header = first[1] if first is not None else None
+    raw_rows = [(line, cells) for line, cells in records if cells]
 
     if not raw_header or not any(name.strip() for name in raw_header):
         raise FoedusError(
@@ -119,15 +97,15 @@ def parse_int(cell: str, column: str, file: str, line: int) -> int | None:
     text = cell.strip()
     if not text:
         return None
-    if text.isascii() and "_" not in text:
+    if text.isascii() and "_" not in text and len(text.lstrip("+-")) <= MAX_NUMBER_DIGITS:
         try:
             return int(text)
         except ValueError:
             pass
     raise FoedusError(
-        f"column {column}: {cell!r} is not an integer",
+        f"column {column}: {quoted(cell)} is not an integer",
         where=Location(file, line),
-        expected="a whole number or an empty cell",
+        expected=f"a whole number of at most {MAX_NUMBER_DIGITS} digits, or an empty cell",
     )
 
 

@@ -210,6 +210,7 @@ def import_atop(alliance_csv: str | Path, member_csv: str | Path | None = None,
     """Read the ATOP alliance file (and optionally the member file and the COW states file) into models."""
     states = read_states(states_csv) if states_csv is not None else None
     alliances = read_alliances(alliance_csv, states=states)
+    _require_model_columns(alliances)
     members = read_members(member_csv, states=states) if member_csv is not None else None
     warnings: list[str] = []
     if states is not None:
@@ -242,6 +243,46 @@ def import_atop(alliance_csv: str | Path, member_csv: str | Path | None = None,
                       members.version if members is not None else None)
 
 
+# The alliance file's provision columns that become norms, conditions, threats and terms. Without one,
+# every model would silently lack what it drives, so such a file is refused.
+_MODEL_COLUMNS: dict[str, str] = {
+    "defense": "defence obligations", "offense": "offence obligations", "neutral": "neutrality duties",
+    "nonagg": "non-aggression prohibitions", "consul": "consultation obligations",
+    "noothall": "no-other-alliance prohibitions", "ecaid": "economic obligations",
+    "conditio": "conditions on obligations", "defcon": "conditions on defence", "offcon": "conditions on offence",
+    "neucon": "conditions on neutrality", "concon": "conditions on consultation", "specthrt": "threat states",
+    "statthr1": "threat states", "statthr2": "threat states", "speclgth": "terms", "length": "terms",
+    "proren": "renewals", "renewlgt": "renewals",
+}
+# Obligations the member file may also code per member: a member file without the column leaves that
+# obligation as the alliance file codes it, the same for every member (a warning says so).
+_MEMBER_OBLIGATIONS: dict[str, str] = {
+    "defense": "defence obligations", "offense": "offence obligations", "neutral": "neutrality duties",
+    "nonagg": "non-aggression prohibitions", "consul": "consultation obligations",
+}
+
+
+def _require_model_columns(alliances: AtopFile[AtopAlliance]) -> None:
+    missing = [name for name in _MODEL_COLUMNS if name not in alliances.known]
+    if missing:
+        lost = list(dict.fromkeys(_MODEL_COLUMNS[name] for name in missing))
+        names = ", ".join(missing) if len(missing) <= 4 else ", ".join(missing[:3]) + f" and {len(missing) - 3} more"
+        what = ", ".join(lost) if len(lost) <= 3 else ", ".join(lost[:2]) + " and more"
+        raise FoedusError(f"missing provision column{'s' if len(missing) > 1 else ''} {names}: the models would "
+                          f"lack their {what}", where=Location(alliances.path, 1),
+                          expected="every alliance-level provision column that becomes norms, conditions, threats "
+                          "or terms")
+
+
+def _member_columns_warning(members: AtopFile[AtopMemberPhase]) -> list[str]:
+    missing = [name for name in _MEMBER_OBLIGATIONS if name not in members.known]
+    if not missing:
+        return []
+    kinds = ", ".join(_MEMBER_OBLIGATIONS[name] for name in missing)
+    return [warning_line(members.path, 1, f"no column {', '.join(missing)} in the member file: {kinds} are "
+                         "modelled as the alliance file codes them, the same for every member")]
+
+
 def _iso3_table(states: StateSystem | None) -> dict[int, str]:
     """COW code → ISO3, only for codes that no other COW state shares (see the module docstring)."""
     if states is None:
@@ -257,7 +298,7 @@ def _iso3_table(states: StateSystem | None) -> dict[int, str]:
 
 def _member_file_warnings(alliances: AtopFile[AtopAlliance], members: AtopFile[AtopMemberPhase],
                           by_alliance: dict[int, list[AtopMemberPhase]]) -> list[str]:
-    out: list[str] = []
+    out: list[str] = _member_columns_warning(members)
     if alliances.version != members.version:
         out.append(warning_line(members.path, 1, f"the member file is ATOP version {members.version}, the alliance "
                                 f"file {alliances.version}: membership dates come from another version"))

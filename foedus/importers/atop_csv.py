@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from foedus.errors import FoedusError, Location
+from foedus.limits import MAX_NUMBER_DIGITS
 
 from . import CsvTable, normalise_version, parse_int, read_csv_table, warning_line
 
@@ -100,6 +101,8 @@ _MEMBER_FIELDS = (
 _MEMBER_REQUIRED = ("atopid", "member", "phase", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit")
 
 _MEMBER_COLUMN = re.compile(r"mem[1-9][0-9]*")
+# The version stamp in ATOP's own file names: atop5_0_alliance_level.csv, atop4_01_member_level.csv.
+_FILE_VERSION = re.compile(r"atop[ _-]?v?(\d{1,3})[._](\d{1,3})(?=[._-])")
 
 # A month or day with one of these values next to a known year is read as unknown, with a warning
 # (neither occurs in the ATOP files read so far; see the module docstring).
@@ -315,7 +318,7 @@ class _Reader:
         values: dict[str, int | None] = {}
         for name, pos in self.provisions:
             cell = cells[pos]
-            if cell.isdigit() and cell.isascii():  # the common case, without the call
+            if cell.isdigit() and cell.isascii() and len(cell) <= MAX_NUMBER_DIGITS:  # the common case, no call
                 values[name] = int(cell)
             else:
                 values[name] = parse_int(cell, name, file, line)
@@ -344,10 +347,24 @@ class _Reader:
         if not self._versions:
             self.warn(1, "the version column is empty in every row; the ATOP version is unknown")
             return None
-        if len(self._versions) > 1:
+        (first, _), *others = self._versions.items()
+        if others:
+            # Rows of two ATOP versions cannot be imported faithfully as one: the same atopid may mean
+            # different alliances, and the store would keep the alliances under a made-up version.
             found = ", ".join(f"{value} (first on line {line})" for value, line in self._versions.items())
-            self.warn(1, f"the version column holds several versions: {found}")
-        return ", ".join(self._versions)
+            raise FoedusError(f"the version column holds several versions: {found}",
+                              where=Location(self.file, others[0][1]),
+                              expected=f"one ATOP version in the whole file ({first}, as on line "
+                              f"{self._versions[first]})")
+        stamp = _FILE_VERSION.search(Path(self.file).name.lower())
+        if stamp is not None:
+            named = normalise_version(f"{stamp.group(1)}.{stamp.group(2)}")
+            if named != first:
+                raise FoedusError(f"the file name says ATOP version {named}, its rows say {first}",
+                                  where=Location(self.file, self._versions[first]),
+                                  expected="rows of the version the file name states (or a file named "
+                                  "without a version)")
+        return first
 
     def date(self, cells: tuple[str, ...], names: tuple[str, str, str], line: int) -> PartialDate:
         """A begin or entry date: the year is required, a blank month or day is unknown."""

@@ -230,7 +230,7 @@ def _check_rule(unknown_day: str) -> None:
 def _date_attributes(when: DateRange, unknown_day: str) -> dict[str, Any]:
     attributes: dict[str, Any] = {"date_precision": when.precision}
     if unknown_day == "interval":
-        attributes["date_latest"] = when.latest.isoformat()
+        attributes["date_latest"] = when.latest
     return attributes
 
 

@@ -9,19 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from foedus.dates import Duration, Rounding
-
-
-def _calendar_date(value: Any) -> Any:
-    # pydantic would read a number as a Unix timestamp: a treaty's date is written as a date.
-    if isinstance(value, bool | int | float):
-        raise ValueError("a date is written YYYY-MM-DD, not as a number")
-    return value
-
-
-StrictDate = Annotated[date, BeforeValidator(_calendar_date)]
+from foedus.model.types import Date
 
 
 class Strict(BaseModel):
@@ -34,15 +25,15 @@ class ReadingRef(Strict):
     reading: str
 
 
-_DURATION = r"^\s*\d+\s*(year|month|week|day)s?(\s+and\s+\d+\s*(year|month|week|day)s?)*\s*$"
+_DURATION = r"^\s*\d{1,6}\s*(year|month|week|day)s?(\s+and\s+\d{1,6}\s*(year|month|week|day)s?)*\s*$"
 DurationText = Annotated[str, Field(pattern=_DURATION, description="e.g. '30 years', '1 year', '7 days'")]
 
 
 class Spell(Strict):
     """A recorded membership: bound from ``joined`` to ``left`` (the first day out; None: to the end)."""
 
-    joined: StrictDate
-    left: StrictDate | None = None
+    joined: Date
+    left: Date | None = None
 
 
 class Party(Strict):
@@ -52,8 +43,8 @@ class Party(Strict):
     iso3: str | None = Field(None, description="ISO 3166-1 alpha-3, where one exists")
     iso3_note: str | None = None
     original: bool = Field(True, description="false for a state that becomes a party later (accession, a protocol)")
-    joined: StrictDate | None = Field(None, description="recorded: bound from this date (imported models)")
-    left: StrictDate | None = Field(None, description="recorded: no longer bound from this date (first day out)")
+    joined: Date | None = Field(None, description="recorded: bound from this date (imported models)")
+    left: Date | None = Field(None, description="recorded: no longer bound from this date (first day out)")
     spells: list[Spell] = Field(default_factory=list, description="recorded memberships, for a member that left "
                                 "and came back (imported models); instead of joined/left")
 
@@ -85,7 +76,7 @@ class Signatory(Strict):
 
 
 class Signed(Strict):
-    date: StrictDate
+    date: Date
     place: str
 
 
@@ -184,7 +175,7 @@ class Proviso(Strict):
 class Lifecycle(Strict):
     article: str | None = None
     entry_into_force: EntryRule | ReadingRef
-    entry_into_force_on: StrictDate | ReadingRef | None = Field(None,
+    entry_into_force_on: Date | ReadingRef | None = Field(None,
                                                                 description="with entry_into_force: fixed_date")
     instruments_required: Consent | ReadingRef | None = Field(
         None, description="with entry_into_force: deposit — the number of instruments (or 'majority', "
@@ -223,7 +214,7 @@ class Lifecycle(Strict):
     extensions_limit: int | ReadingRef | None = Field(None, description="None: any number of extensions")
     notice: Notice | None = None
     withdrawal: Withdrawal | None = Field(None, description="None: the treaty has no withdrawal clause")
-    ended_on: StrictDate | ReadingRef | None = Field(None, description="a recorded end date (imported models)")
+    ended_on: Date | ReadingRef | None = Field(None, description="a recorded end date (imported models)")
     after_term: Literal["expires", "continues"] | ReadingRef = Field(
         "expires", description="when a term with no tacit extension runs out: the treaty expires, or it "
         "continues in force with no fixed end")
@@ -250,7 +241,7 @@ class Changes(Strict):
     """What an instrument changes, from its own entry into force. Each value replaces the treaty's."""
 
     term: DurationText | ReadingRef | None = Field(None, description="a new term")
-    term_from: Literal["entry_into_force", "signature", "instrument"] | StrictDate | ReadingRef | None = Field(
+    term_from: Literal["entry_into_force", "signature", "instrument"] | Date | ReadingRef | None = Field(
         None, description="from when the new term counts: the treaty's entry into force or signature, the "
         "instrument's own entry into force, or a date")
     extension: DurationText | Literal["none"] | ReadingRef | None = None
@@ -258,7 +249,7 @@ class Changes(Strict):
     after_term: Literal["expires", "continues"] | ReadingRef | None = None
     notice: Notice | Literal["none"] | None = None
     withdrawal: Withdrawal | Literal["none"] | None = None
-    ends_on: StrictDate | ReadingRef | None = Field(
+    ends_on: Date | ReadingRef | None = Field(
         None, description="the treaty ends on this date (first day out of force)")
     minimum_parties: int | ReadingRef | None = None
     accession: Literal["closed", "any_state", "invited"] | list[str] | None = None
@@ -275,7 +266,7 @@ class Instrument(Strict):
     title: str
     kind: Literal["protocol", "amendment", "exchange_of_notes", "prolongation", "agreement"] = "protocol"
     signed: Signed | None = None
-    in_force_on: StrictDate | None = Field(None, description="a recorded entry into force (imported models)")
+    in_force_on: Date | None = Field(None, description="a recorded entry into force (imported models)")
     consent: Consent | None = Field(None, description="overrides the treaty's amendment_consent")
     article: str | None = Field(None, description="the section of the file that holds its text")
     says: str | None = Field(None, description="what it does, in one plain sentence")

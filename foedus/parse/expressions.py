@@ -8,9 +8,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, UnexpectedInput, v_args
+from lark import Lark, Token, Transformer, Tree, UnexpectedInput, v_args
+from lark.exceptions import VisitError
 
 from foedus.errors import FoedusError, Location
+from foedus.limits import MAX_CONDITION_CHARS, MAX_DEPTH, MAX_LITERAL_CHARS, MAX_NUMBER_DIGITS, refusal
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "unknown"})
 
@@ -104,17 +106,26 @@ class _ToAst(Transformer[Token, Expr]):
         return Member(*_pos(meta), c[0], c[1], True)
 
     def string(self, meta: Any, c: list[Token]) -> Expr:
-        return Lit(*_pos(meta), str(c[0])[1:-1])
+        text = str(c[0])[1:-1]
+        if len(text) > MAX_LITERAL_CHARS:
+            raise _BadLiteral(f"a quoted text of {len(text):,} characters, beyond the limit MAX_LITERAL_CHARS = "
+                              f"{MAX_LITERAL_CHARS:,}", c[0].line or 1, c[0].column or 1, "a shorter text")
+        return Lit(*_pos(meta), text)
 
     def number(self, meta: Any, c: list[Token]) -> Expr:
         text = str(c[0])
+        digits = sum(ch.isdigit() for ch in text)
+        if digits > MAX_NUMBER_DIGITS:  # Python cannot even read 4,301 digits; no model needs 19
+            raise _BadLiteral(f"a number of {digits:,} digits, beyond the limit MAX_NUMBER_DIGITS = "
+                              f"{MAX_NUMBER_DIGITS}", c[0].line or 1, c[0].column or 1, "a shorter number")
         return Lit(*_pos(meta), float(text) if "." in text else int(text))
 
     def date(self, meta: Any, c: list[Token]) -> Expr:
         try:
             return Lit(*_pos(meta), date.fromisoformat(str(c[0])))
         except ValueError:
-            raise _BadLiteral(f"impossible date {c[0]}", c[0].line or 1, c[0].column or 1) from None
+            raise _BadLiteral(f"impossible date {c[0]}", c[0].line or 1, c[0].column or 1,
+                              "a real calendar date") from None
 
     def true(self, meta: Any, c: list[Any]) -> Expr:
         return Lit(*_pos(meta), True)
@@ -136,9 +147,20 @@ class _ToAst(Transformer[Token, Expr]):
 
 
 class _BadLiteral(Exception):
-    def __init__(self, message: str, line: int, col: int):
+    def __init__(self, message: str, line: int, col: int, expected: str):
         super().__init__(message)
-        self.message, self.line, self.col = message, line, col
+        self.message, self.line, self.col, self.expected = message, line, col, expected
+
+
+def _depth(tree: Tree[Token]) -> int:
+    """How deeply the parse tree nests, counted without recursion (it is checked before anything recurses)."""
+    deepest = 0
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in node.children if isinstance(child, Tree))
+    return deepest
 
 
 def parse_expression(text: str, where: Location | None = None) -> Expr:
@@ -150,8 +172,15 @@ def parse_expression(text: str, where: Location | None = None) -> Expr:
         # Conditions are written on one line in practice; columns are offset by the value's start.
         return Location(where.file, where.line + line - 1, (where.col or 1) + col - 1 if line == 1 else col)
 
+    if len(text) > MAX_CONDITION_CHARS:
+        raise refusal(f"a condition of {len(text):,} characters", "MAX_CONDITION_CHARS", MAX_CONDITION_CHARS, where)
     try:
-        return _parsed(text)
+        tree = _parsed(text)
+        if isinstance(tree, _TooDeep):
+            # each and, or, not, comparison and list adds a level; evaluating it would recurse that deep
+            raise refusal("a condition nested deeper than that (each and, or, not, comparison and list adds a "
+                          "level)", "MAX_DEPTH", MAX_DEPTH, where)
+        return tree
     except UnexpectedInput as exc:
         line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
         expected = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or [])
@@ -160,19 +189,28 @@ def parse_expression(text: str, where: Location | None = None) -> Expr:
         raise FoedusError(f"cannot read condition near {near!r}", where=at(line, col),
                           expected=shown) from None
     except _BadLiteral as exc:
-        raise FoedusError(exc.message, where=at(exc.line, exc.col), expected="a real calendar date") from None
-    except Exception as exc:  # lark wraps transformer errors
-        inner = getattr(exc, "orig_exc", None)
+        raise FoedusError(exc.message, where=at(exc.line, exc.col), expected=exc.expected) from None
+    except VisitError as exc:  # lark wraps transformer errors
+        inner = exc.orig_exc
         if isinstance(inner, _BadLiteral):
-            raise FoedusError(inner.message, where=at(inner.line, inner.col),
-                              expected="a real calendar date") from None
+            raise FoedusError(inner.message, where=at(inner.line, inner.col), expected=inner.expected) from None
         raise
 
 
+class _TooDeep:
+    """A condition nested beyond MAX_DEPTH (the refusal needs the caller's location)."""
+
+
+_TOO_DEEP = _TooDeep()
+
+
 @lru_cache(maxsize=8192)
-def _parsed(text: str) -> Expr:
+def _parsed(text: str) -> Expr | _TooDeep:
     """The tree of ``text`` (immutable, so shared: imported models repeat the same conditions)."""
-    return _ToAst().transform(_parser().parse(text))
+    tree = _parser().parse(text)
+    if _depth(tree) > MAX_DEPTH:
+        return _TOO_DEEP
+    return _ToAst().transform(tree)
 
 
 _TOKEN_NAMES = {"NAME": "a name", "STRING": "a quoted text", "NUMBER": "a number", "DATE": "a date",

@@ -55,9 +55,10 @@ from foedus.api import Session
 from foedus.compile import compile_treaty
 from foedus.compile.readings import choose_reading
 from foedus.dates import parse_iso
-from foedus.errors import FoedusError, Location
+from foedus.errors import FoedusError, Location, quoted
 from foedus.evaluate import bind_timeline, machines
 from foedus.evaluate.results import NormInstance, Outcome
+from foedus.files import read_text
 from foedus.model.events import Event, State, Timeline
 from foedus.model.load import load_treaty
 from foedus.model.treaty import Treaty
@@ -131,13 +132,7 @@ class ScenarioResult:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and check a scenario file's structure (the treaty and events are read when it runs)."""
     file = str(path)
-    p = Path(path)
-    if not p.is_file():
-        raise FoedusError("no such scenario file", where=Location(file), expected="a path to a .yaml scenario")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise FoedusError(f"not UTF-8 text ({exc.reason})", where=Location(file), expected="a UTF-8 file") from None
+    text = read_text(path, what="scenario file", expected="a path to a .yaml scenario")
     tree, smap = load(text, file)
     if not isinstance(tree, dict):
         raise FoedusError("a scenario must be a mapping", where=smap.locate(()),
@@ -236,7 +231,8 @@ def _check(item: Any, i: int, smap: SourceMap) -> Check:
 
     def one_of(value: Any, allowed: tuple[str, ...], what: str, *path: str | int) -> str:
         if not isinstance(value, str) or value not in allowed:
-            raise FoedusError(f"{value!r} is not a {what}", where=loc(*path), expected="one of " + ", ".join(allowed))
+            raise FoedusError(f"{quoted(value)} is not a {what}", where=loc(*path),
+                              expected="one of " + ", ".join(allowed))
         return value
 
     on = a_date(item["on"], "on")

@@ -10,10 +10,12 @@ scenarios folder, when one was given.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import os
 import re
+import socket
 import sys
 import tempfile
 import threading
@@ -32,22 +34,35 @@ import yaml
 
 from foedus.api import Session, as_date, empty_timeline
 from foedus.compile import compile_treaty, reading_names
-from foedus.errors import FoedusError, Location
+from foedus.dates import Duration
+from foedus.errors import FoedusError, Location, clip, quoted
 from foedus.evaluate import bind_timeline
 from foedus.evaluate.results import Outcome
-from foedus.model.events import Event, Timeline, vocabulary
+from foedus.limits import (
+    IDLE_TIMEOUT_SECONDS,
+    LISTEN_BACKLOG,
+    MAX_CONNECTIONS,
+    MAX_DEPTH,
+    MAX_NUMBER_DIGITS,
+    MAX_REQUEST_BYTES,
+    MAX_SCALAR_CHARS,
+    MAX_WHATIF_EVENTS,
+    REQUEST_READ_SECONDS,
+    refusal,
+)
+from foedus.model.events import BadValue, Event, Timeline, vocabulary
 from foedus.model.load import load_treaty
 from foedus.model.treaty import Treaty
-from foedus.parse.located_yaml import SourceMap, load
+from foedus.parse.located_yaml import SourceMap
 from foedus.parse.timeline import _EVENT_KEYS, build_timeline, events_from_tree, parse_yaml_timeline, read_timeline
 from foedus.report import json_report
 from foedus.report.html import View, article_paragraphs, badge_css, chart_svg, render_views
 
 TREATY_SUFFIXES = (".md", ".markdown")
-TIMELINE_SUFFIXES = (".yaml", ".yml", ".csv")
+TIMELINE_SUFFIXES = (".yaml", ".yml", ".csv", ".parquet")
 SCENARIO_PREFIX = "scenario:"
-MAX_BODY = 256 * 1024
-MAX_EVENTS = 100
+MAX_BODY = MAX_REQUEST_BYTES
+MAX_EVENTS = MAX_WHATIF_EVENTS
 _STATIC = {"/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
            "/static/app.css": ("app.css", "text/css; charset=utf-8"),
            "/": ("index.html", "text/html; charset=utf-8"),
@@ -141,10 +156,15 @@ def _words(reading: str | None) -> tuple[str, ...]:
 
 
 def _year_shift(d: date, years: int) -> date:
+    year = d.year + years
+    if year > date.max.year:  # the slider ends with the calendar
+        return date.max
+    if year < date.min.year:
+        return date.min
     try:
-        return d.replace(year=d.year + years)
+        return d.replace(year=year)
     except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
+        return d.replace(year=year, day=28)
 
 
 class _Loaded:
@@ -324,24 +344,35 @@ class App:
             entry: dict[str, Any] = {"id": f"what-if-{i}"}
             for key in ("date", "type", "treaty", "source", "note"):
                 value = item.get(key)
-                if value not in (None, ""):
-                    entry[key] = str(value).strip()
+                if value not in (None, ""):  # text stripped; anything else left for the timeline's checks
+                    entry[key] = value.strip() if isinstance(value, str) else value
             for key in ("actors", "targets"):
                 value = item.get(key)
                 if isinstance(value, str):
                     value = [v for v in re.split(r"[,;\s]+", value) if v]
                 if isinstance(value, list) and value:
-                    entry[key] = [str(v).strip() for v in value if str(v).strip()]
+                    entry[key] = [v.strip() if isinstance(v, str) else v for v in value
+                                  if not isinstance(v, str) or v.strip()]
+                elif value not in (None, "", []):
+                    entry[key] = value
             attributes = item.get("attributes") or {}
             if not isinstance(attributes, dict):
                 raise FoedusError("`attributes` must be an object", where=Location(where), expected="{name: value}")
+            etype = entry.get("type")
+            kind = vocab.get(etype) if isinstance(etype, str) else None
             for key, value in attributes.items():
                 k = str(key).strip()
                 if k in _EVENT_KEYS:
                     raise FoedusError(f"`{k}` is not an attribute", where=Location(where),
                                       expected="an attribute of the event type")
-                entry[k] = _attribute_value(value)
-            etype = entry.get("type")
+                attribute = kind.attributes.get(k) if kind is not None else None
+                if attribute is not None and isinstance(value, str):
+                    # typed in a form: read as its declared type says (never as YAML)
+                    try:
+                        value = attribute.text_value(value)
+                    except BadValue as exc:
+                        raise FoedusError(exc.message, where=Location(where), expected=exc.expected) from None
+                entry[k] = value
             if "treaty" not in entry and isinstance(etype, str) and etype in vocab \
                     and vocab[etype].treaty == "required":
                 entry["treaty"] = treaty_id
@@ -388,7 +419,8 @@ class App:
         except _NotFound:
             return Response.error(f"no such page: {path}", HTTPStatus.NOT_FOUND)
         except Exception as exc:  # never a traceback to the client; one line to the log
-            print(f"foedus serve: internal error on {method} {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(f"foedus serve: internal error on {method} {clip(path, 200)}: {type(exc).__name__}: "
+                  f"{clip(' '.join(str(exc).split()), 300)}", file=sys.stderr)
             return Response.error(f"internal error ({type(exc).__name__}); the server keeps running",
                                   HTTPStatus.INTERNAL_SERVER_ERROR)
 
@@ -403,10 +435,7 @@ class App:
     def _query(query: dict[str, str]) -> dict[str, Any]:
         data: dict[str, Any] = dict(query)
         if "events" in data:  # a GET may carry added events as events=<JSON list>
-            try:
-                data["events"] = json.loads(data["events"])
-            except json.JSONDecodeError:
-                raise FoedusError("`events` is not JSON", where=Location("request"), expected="a JSON list") from None
+            data["events"] = read_json(data["events"], "`events`")
         return data
 
     @staticmethod
@@ -415,10 +444,11 @@ class App:
             raise FoedusError(f"request body of {len(body)} bytes", where=Location("request"),
                               expected=f"at most {MAX_BODY} bytes")
         try:
-            data = json.loads(body.decode("utf-8") or "{}")
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise FoedusError(f"the request body is not JSON ({exc})", where=Location("request"),
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FoedusError(f"the request body is not UTF-8 (byte {exc.start})", where=Location("request"),
                               expected="a JSON object") from None
+        data = read_json(text or "{}", "the request body")
         if not isinstance(data, dict):
             raise FoedusError("the request body is not a JSON object", where=Location("request"),
                               expected="a JSON object")
@@ -567,7 +597,9 @@ class App:
             raise _Refused("the scenario would be written outside the scenarios folder")
         # The file must read back as a timeline before it is written.
         parse_yaml_timeline(text, target.name)
-        overwrite = bool(data.get("overwrite"))
+        overwrite = data.get("overwrite", False)
+        if not isinstance(overwrite, bool):
+            raise FoedusError("`overwrite` must be true or false", where=Location("request"), expected="true or false")
         if target.is_symlink():
             raise _Refused(f"{target.name} is a link; refusing to write through it")
         if target.exists() and not overwrite:
@@ -584,22 +616,80 @@ class App:
                 + len(unbound)}
 
 
-def _attribute_value(value: Any) -> Any:
-    """A value typed in a form, read as a timeline file would read it (true, 12, [a, b], text)."""
-    if isinstance(value, bool | int | float) or value is None:
-        return value
-    if isinstance(value, list):
-        return [_attribute_value(v) for v in value]
-    text = str(value).strip()
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEEP_RUN = re.compile(r"[\[{]{" + str(MAX_DEPTH + 1) + "}")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether JSON text nests deeper than MAX_DEPTH, found without parsing it (the parser would recurse)
+    and in time linear in the text: brackets outside strings are kept, then innermost pairs removed, level by
+    level, at most MAX_DEPTH times."""
+    brackets = _NOT_BRACKETS.sub("", _JSON_STRING.sub("", text))
+    if _DEEP_RUN.search(brackets):
+        return True
+    for _ in range(MAX_DEPTH):
+        inner = brackets.replace("[]", "").replace("{}", "")
+        if inner == brackets:
+            return False
+        brackets = inner
+    return bool(brackets) and brackets != brackets.replace("[]", "").replace("{}", "")
+
+
+def read_json(text: str, what: str) -> Any:
+    """JSON from a request, within the limits: nesting, digits, text length; no NaN or Infinity."""
+    where = Location("request")
+    if _too_deep(text):
+        raise refusal(f"{what} nests deeper than that", "MAX_DEPTH", MAX_DEPTH, where)
+
+    def whole(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+            raise refusal(f"a number of {len(digits.lstrip('-')):,} digits", "MAX_NUMBER_DIGITS",
+                          MAX_NUMBER_DIGITS, where)
+        return int(digits)
+
+    def real(digits: str) -> float:
+        mantissa = digits.lower().split("e")[0]
+        if sum(c.isdigit() for c in mantissa) > MAX_NUMBER_DIGITS:
+            raise refusal(f"a number of {len(digits):,} characters", "MAX_NUMBER_DIGITS", MAX_NUMBER_DIGITS, where)
+        number = float(digits)
+        if number in (float("inf"), float("-inf")):
+            raise FoedusError(f"the number {quoted(digits)} is out of range", where=where,
+                              expected="a number a 64-bit float holds")
+        return number
+
+    def constant(name: str) -> Any:
+        raise FoedusError(f"{name} in {what}", where=where, expected="JSON numbers (no NaN or Infinity)")
+
     try:
-        tree, _ = load(text, "value")
-    except Exception:  # not a YAML value (a FoedusError or anything else): the text as typed
-        return text
-    if isinstance(tree, str | bool | int | float) or tree is None:
-        return tree if tree is not None else text
-    if isinstance(tree, list) and all(isinstance(v, str | bool | int | float) for v in tree):
-        return tree
-    return text
+        data = json.loads(text, parse_int=whole, parse_float=real, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise FoedusError(f"{what} is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", where=where,
+                          expected="JSON") from None
+    except RecursionError:  # never reached within MAX_DEPTH; kept as a guard
+        raise refusal(f"{what} nests deeper than that", "MAX_DEPTH", MAX_DEPTH, where) from None
+    _check_strings(data, where)
+    return data
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_strings(data: Any, where: Location) -> None:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_SCALAR_CHARS:
+                raise refusal(f"a text of {len(value):,} characters", "MAX_SCALAR_CHARS", MAX_SCALAR_CHARS, where)
+            if _SURROGATE.search(value):  # JSON may escape half a character; no text can hold it
+                raise FoedusError("a text with half a character (an unpaired \\u surrogate escape)", where=where,
+                                  expected="whole Unicode characters")
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _event_yaml(e: Event) -> dict[str, Any]:
@@ -615,7 +705,7 @@ def _event_yaml(e: Event) -> dict[str, Any]:
     if e.treaty:
         out["treaty"] = e.treaty
     for k, v in e.attributes.items():
-        out[k] = v
+        out[k] = v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, Duration) else v
     if e.source:
         out["source"] = e.source
     if e.note:
@@ -683,11 +773,46 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _host_name(header: str) -> str:
+    """The name in a Host header, without its port: ``example.org:8000`` → ``example.org``, ``[::1]:80`` → ``::1``."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1: header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def allowed_hosts(bound: str, extra: tuple[str, ...] = ()) -> frozenset[str]:
+    """The Host names the server answers to: loopback names, the address it is bound to (unless that is a
+    wildcard), and the names given by the user. Against DNS rebinding, on any bind address."""
+    names = {"localhost", "127.0.0.1", "::1", *(_host_name(h) for h in extra if h.strip())}
+    if bound.strip("[]") not in ("", "0.0.0.0", "::"):
+        names.add(_host_name(bound if ":" not in bound.strip("[]") else f"[{bound.strip('[]')}]"))
+    return frozenset(names)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "foedus"
     sys_version = ""
     app: App
     quiet: bool = True
+    hosts: frozenset[str] = frozenset()
+    # An idle connection (no complete request) is closed after this many seconds (socket timeout).
+    timeout = IDLE_TIMEOUT_SECONDS
+
+    def setup(self) -> None:
+        super().setup()
+        # A client that trickles its request (a byte now and then) is cut off once this deadline passes.
+        self._deadline = threading.Timer(REQUEST_READ_SECONDS, self._cut_off)
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def _cut_off(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        self._deadline.cancel()
+        super().finish()
 
     def _send(self, r: Response, head: bool = False) -> None:
         self.send_response(r.status)
@@ -702,14 +827,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(r.body)
 
     def _allowed_host(self) -> bool:
-        """Against DNS rebinding: a server bound to loopback answers only loopback host names."""
-        address: Any = self.server.server_address
-        bound = str(address[0])
-        if not _loopback(bound):
-            return True
+        """Against DNS rebinding: only the allowed Host names are answered, whatever the bind address."""
         host = self.headers.get("Host", "")
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        return _loopback(name)
+        if not host:
+            return True  # HTTP/1.0 without a Host: not a browser, so not a rebinding attack
+        name = _host_name(host)
+        return name in self.hosts or (_loopback(name) and name not in ("", "localhost"))
 
     def _dispatch(self, method: str) -> None:
         try:
@@ -717,6 +840,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(Response.error("unexpected Host header", HTTPStatus.FORBIDDEN))
                 return
             body = b""
+            if method != "POST":
+                self._deadline.cancel()
             if method == "POST":
                 try:
                     length = int(self.headers.get("Content-Length") or 0)
@@ -727,6 +852,9 @@ class _Handler(BaseHTTPRequestHandler):
                                               HTTPStatus.REQUEST_ENTITY_TOO_LARGE))
                     return
                 body = self.rfile.read(length)
+                self._deadline.cancel()
+                if len(body) < length:
+                    return  # the client went away, or was cut off for trickling
                 ctype = self.headers.get("Content-Type", "")
                 if ctype.split(";")[0].strip().lower() != "application/json":
                     self._send(Response.error("POST bodies must be JSON (Content-Type: application/json)",
@@ -734,7 +862,7 @@ class _Handler(BaseHTTPRequestHandler):
                     return
             r = self.app.handle("GET" if method == "HEAD" else method, self.path, body)
             self._send(r, head=method == "HEAD")
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
             pass
 
     def do_GET(self) -> None:
@@ -754,13 +882,42 @@ class _Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The default queue of 5 drops connections under 20 clients.
+    request_queue_size = LISTEN_BACKLOG
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # One thread per connection, but never more than MAX_CONNECTIONS at once: beyond that a
+        # connection is answered 503 at once instead of costing a thread.
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                                b"Retry-After: 1\r\nConnection: close\r\n\r\n")
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 def make_server(treaties_dir: Path, timelines_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-                scenarios_dir: Path | None = None, quiet: bool = True) -> Server:
-    """A server bound to (host, port), ready for ``serve_forever`` (port 0 picks a free port)."""
+                scenarios_dir: Path | None = None, quiet: bool = True,
+                allow_hosts: tuple[str, ...] = ()) -> Server:
+    """A server bound to (host, port), ready for ``serve_forever`` (port 0 picks a free port). It answers
+    only requests whose Host is a loopback name, the bound address or one of ``allow_hosts``."""
     app = App(treaties_dir, timelines_dir, scenarios_dir)
-    handler = type("Handler", (_Handler,), {"app": app, "quiet": quiet})
+    handler = type("Handler", (_Handler,), {"app": app, "quiet": quiet, "hosts": allowed_hosts(host, allow_hosts)})
     try:
         return Server((host, port), handler)
     except OSError as exc:
@@ -769,14 +926,16 @@ def make_server(treaties_dir: Path, timelines_dir: Path, host: str = "127.0.0.1"
 
 
 def serve(treaties_dir: Path, timelines_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-          scenarios_dir: Path | None = None) -> None:
+          scenarios_dir: Path | None = None, allow_hosts: tuple[str, ...] = ()) -> None:
     """Serve the web app until interrupted. Binds to 127.0.0.1 unless told otherwise."""
-    server = make_server(treaties_dir, timelines_dir, host, port, scenarios_dir, quiet=False)
+    server = make_server(treaties_dir, timelines_dir, host, port, scenarios_dir, quiet=False, allow_hosts=allow_hosts)
     url_host = f"[{host}]" if ":" in host else host
     print(f"foedus serve: http://{url_host}:{server.server_address[1]}/ (Ctrl-C to stop)", file=sys.stderr)
     if not _loopback(host):
         print("foedus serve: warning: listening beyond this machine; anyone who can reach it can read the "
               "treaties and timelines in these folders", file=sys.stderr)
+        print("foedus serve: answering only requests addressed to "
+              + ", ".join(sorted(allowed_hosts(host, allow_hosts))) + " (--allow-host adds a name)", file=sys.stderr)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -27,10 +27,12 @@ Tables
 
 Idempotency
 -----------
-``import_models(models, source=S, version=V)`` *replaces* everything previously imported under the same
-(S, V): running the same import twice gives the same store, a model dropped from a later import is
-dropped from the store, and imports under other sources or versions are untouched (ATOP 4.01 and 5.0
-can sit side by side). ``import_events(timeline)`` replaces the rows of the timeline with the same id;
+``import_models(models, source=S, version=V)`` *replaces* everything previously imported from the source S,
+whatever its version: running the same import twice gives the same store, a model dropped from a later
+import is dropped from the store, and re-importing after the version changed (a corrected file, a new
+release) never keeps the alliances twice. Imports from other sources are untouched. Two versions sit side
+by side only when asked: ``keep_other_versions=True`` replaces only (S, V) (ATOP 4.01 beside 5.0).
+``import_events(timeline)`` replaces the rows of the timeline with the same id;
 ``save_results(name, …)`` replaces the result set of that name.
 
 Safety
@@ -284,8 +286,10 @@ class Store:
 
     # --- imports ---------------------------------------------------------------------------------
 
-    def import_models(self, models: Iterable[Treaty], *, source: str, version: str) -> dict[str, int]:
-        """Replace the models imported under (``source``, ``version``) by ``models``, in one transaction.
+    def import_models(self, models: Iterable[Treaty], *, source: str, version: str,
+                      keep_other_versions: bool = False) -> dict[str, int]:
+        """Replace the models imported from ``source`` (of any version; with ``keep_other_versions`` only
+        those of this ``version``) by ``models``, in one transaction.
 
         Returns the number of rows written per table.
         """
@@ -320,10 +324,10 @@ class Store:
                     "introduced_by": norm.introduced_by, "ended_by": list(norm.ended_by),
                     "valid_from": valid_from, "valid_until": valid_until,
                 })  # fmt: skip
-        key = [source, version]
+        key = [source, version, keep_other_versions]
         with self._transaction() as con:
             for table in ("norms", "memberships", "treaties"):
-                con.execute(f"delete from {table} where source = ? and version = ?", key)
+                con.execute(f"delete from {table} where source = ? and (version = ? or not ?)", key)
             self._insert(con, "treaties", pa.Table.from_pylist(treaties, schema=_TREATY_SCHEMA))
             _pause_mid_import()
             self._insert(con, "memberships", pa.Table.from_pylist(members, schema=_MEMBER_SCHEMA))

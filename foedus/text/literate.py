@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from foedus.errors import FoedusError, Location
+from foedus.files import read_text
 
 _FENCE = re.compile(r"^(```+|~~~+)\s*(.*)$")
 _ARTICLE = re.compile(
@@ -59,15 +60,7 @@ class LiterateTreaty:
 
 
 def read_literate(path: str | Path) -> LiterateTreaty:
-    p = Path(path)
-    try:
-        raw = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FoedusError("no such treaty file", where=Location(str(path)),
-                          expected="a path to a literate treaty file (.md)") from None
-    except UnicodeDecodeError as exc:
-        raise FoedusError(f"not UTF-8 text ({exc.reason})", where=Location(str(path)),
-                          expected="a UTF-8 Markdown file") from None
+    raw = read_text(path, what="treaty file", expected="a path to a literate treaty file (.md)")
     return parse_literate(raw, str(path))
 
 
