@@ -75,8 +75,17 @@ class ListOf(Expr):
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    from foedus.cache import cached_lark  # the LALR tables are kept on disk between runs
+
     grammar = resources.files("foedus.parse").joinpath("expressions.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    return cached_lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> Expr:
+    """The tree of ``text`` (immutable, so one parse serves every model that repeats a condition, as
+    imported ATOP models do thousands of times). Errors are not cached: they are raised each time."""
+    return _ToAst().transform(_parser().parse(text))
 
 
 def _pos(meta: Any) -> tuple[int, int]:
@@ -151,8 +160,7 @@ def parse_expression(text: str, where: Location | None = None) -> Expr:
         return Location(where.file, where.line + line - 1, (where.col or 1) + col - 1 if line == 1 else col)
 
     try:
-        tree = _parser().parse(text)
-        return _ToAst().transform(tree)
+        return _parsed(text)
     except UnexpectedInput as exc:
         line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
         expected = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or [])
