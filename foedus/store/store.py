@@ -527,14 +527,12 @@ class Store:
                    len(list_filter(json_extract_string(model_json, '$.norms[*].applies_when'),
                                    lambda x: x is not null))
             from treaties where source = ? and version = ? order by id""", key).fetchall()
-        parties = [StoredParty(str(t), str(p), str(n), c, i) for t, p, n, c, i, _, _ in con.execute(f"""
+        party_rows = con.execute(f"""
             select t.id, p.id, p.name, p.cow, p.iso3, p.joined, p."left"
             from treaties t, unnest(from_json(json_extract(t.model_json, '$.parties'), '{_PARTY_JSON}')) as u(p)
-            where t.source = ? and t.version = ? order by t.id, p.id""", key).fetchall()]
-        party_dates = con.execute(f"""
-            select t.id, max(year(greatest(p.joined, p."left")))
-            from treaties t, unnest(from_json(json_extract(t.model_json, '$.parties'), '{_PARTY_JSON}')) as u(p)
-            where t.source = ? and t.version = ? group by t.id""", key).fetchall()
+            where t.source = ? and t.version = ? order by t.id, p.id""", key).fetchall()
+        parties = [StoredParty(str(t), str(p), str(n), c, i) for t, p, n, c, i, _, _ in party_rows]
+        party_dates = [(t, d.year) for t, *_, joined, left in party_rows for d in (joined, left) if d is not None]
         titles = {str(tid): str(short) for tid, _, short, *_ in treaties}
         need = tuple(str(tid) for tid, _, _, start, _, _, removed in treaties
                      if tid not in left_out and (start is None or removed))
@@ -562,7 +560,7 @@ class Store:
                                    _who(counterparty, party_ids), tuple(threat or ())))
         years = [d.year for tid, _, _, start, end, signed, _ in treaties if tid in keep
                  for d in (start, end, signed) if d is not None]
-        years += [int(y) for tid, y in party_dates if tid in keep and y is not None]
+        years += [y for tid, y in party_dates if tid in keep]
         aliases: dict[int, set[str]] = {}
         for party in parties:
             if party.cow is not None and party.treaty in keep:

@@ -40,10 +40,11 @@ from typing import TYPE_CHECKING, Any
 from foedus.errors import FoedusError, Location
 from foedus.model.events import Event, State, Timeline
 from foedus.model.treaty import Treaty
+from foedus.parse.located_yaml import SourceMap
 from foedus.world.dyads import Obligations, dyad_years, flatten, flatten_world, in_force_interval, merge
 from foedus.world.names import StateNames
 from foedus.world.queries import AssistanceGraph, WorldIndex
-from foedus.world.world import PairSpan, World, WorldFacts, earliest_end, in_force_window
+from foedus.world.world import ALLIANCE_CATEGORIES, Pact, World, in_force_window
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -121,7 +122,7 @@ class WorldView:
     titles: dict[str, str]
     not_in_force: list[NotInForce]
     notes: list[str]
-    treaty_files: tuple[str, ...]
+    files: tuple[tuple[str, Treaty, SourceMap], ...]  # the treaty files, as read once
     in_world: tuple[Treaty, ...]  # body models evaluated in the World (their acts are on record, …)
     load_body: Callable[[Iterable[str]], list[Treaty]] = field(repr=False)
 
@@ -194,13 +195,12 @@ class WorldView:
         world = self.world
         outside = [t for t in treaties if world is None or t not in world.compiled]
         if outside:
-            world = World.load(list(self.treaty_files), self.timeline,
-                               models=[*self.in_world, *self.load_body(outside)])
+            world = _world(self.files, self.timeline, [*self.in_world, *self.load_body(outside)])
         assert world is not None
         a_id, b_id = self._world_id(world, attacker), self._world_id(world, target)
         attack = Event(id=WHAT_IF_EVENT, date=on, type="armed_attack", actors=(a_id,), targets=(b_id,),
                        attributes={"state_of_war": True}, source="the attack asked about (hypothetical)")
-        others = _facts_outside(self.flat, set(world.compiled), world)
+        others = _OutsideFacts(self.flat, set(world.compiled), world)
         out: dict[tuple[int, str, str], tuple[bool | None, str, str]] = {}
         for tid in treaties:
             ct = world.compiled[tid]
@@ -220,7 +220,7 @@ class WorldView:
                 out[(e["obligor"], tid, e["norm"])] = (holds, why, word)
         return out
 
-    def _verdict(self, world: World, others: WorldFacts, outcome: Any, norm: Any, norm_id: str, bearer: str,
+    def _verdict(self, world: World, others: _OutsideFacts, outcome: Any, norm: Any, norm_id: str, bearer: str,
                  attacker: str, on: date) -> tuple[bool | None, str]:
         if any(i.norm == norm_id and i.trigger_event == WHAT_IF_EVENT and i.bearer == bearer
                for i in outcome.instances):
@@ -240,14 +240,15 @@ class WorldView:
             return None, f"set off by {', '.join(_trigger_types(norm))}, not by an armed attack"
         return False, "in this case the duty falls on other members"
 
-    def _why_holds(self, world: World, others: WorldFacts, norm: Any, attacker: str, on: date) -> str:
+    def _why_holds(self, world: World, others: _OutsideFacts, norm: Any, attacker: str, on: date) -> str:
         threats = [world.registry.canonical(t) or t for t in (norm.threat if norm is not None else ())]
         if not threats:
             return "its condition holds against this attack"
         if attacker in threats:
             return f"{world.registry.display(attacker)} is named in the treaty"
         for threat in threats:
-            pacts = {p.treaty for source in (world.facts, others) for p in source.pacts(attacker, threat, on)}
+            pacts = {p.treaty for source in (world.facts, others) for p in source.pacts(attacker, threat, on)
+                     if set(p.categories) & set(ALLIANCE_CATEGORIES)}
             if pacts:
                 return (f"{world.registry.display(attacker)} is allied with {world.registry.display(threat)} "
                         f"({', '.join(self.title(t) for t in sorted(pacts))})")
@@ -308,31 +309,56 @@ def _event_order(e: Event) -> tuple[date, int, str]:
     return (e.date, e.line or 0, e.id)
 
 
-def _facts_outside(flat: Obligations, inside: set[str], world: World) -> WorldFacts:
-    """Alliances of the treaties outside ``world`` (the flattened body), as facts in ``world``'s ids."""
-    by_treaty: dict[str, list[tuple[int, date, date | None]]] = {}
-    for m in flat.memberships:
-        if m.treaty not in inside:
-            by_treaty.setdefault(m.treaty, []).append((m.state, m.start, m.end))
-    ids: dict[int, str] = {}
+class _OutsideFacts:
+    """Alliances of the treaties outside a World (the flattened body), as facts in that World's ids.
 
-    def wid(cow: int) -> str:
-        if cow not in ids:
-            ids[cow] = world.registry.canonical(f"cow:{cow}") or f"cow:{cow}"
-        return ids[cow]
+    Asked on demand from the memberships (a world of ATOP alliances has tens of thousands of member
+    pairs; a question about an attack asks about a few): two states are allied on a day when some treaty
+    binds both that day and carries a defence, offence, neutrality, non-aggression or consultation norm
+    (the rule of :class:`foedus.world.WorldFacts`). Never unknown: the body is the whole record of its
+    treaties."""
 
-    spans: list[PairSpan] = []
-    for treaty, members in by_treaty.items():
-        categories = tuple(flat.categories.get(treaty, ()))
-        for i, (a, a_start, a_end) in enumerate(members):
-            for b, b_start, b_end in members[i + 1:]:
-                if a == b:
-                    continue
-                start, end = max(a_start, b_start), earliest_end(a_end, b_end)
-                if end is None or start < end:
-                    x, y = sorted((wid(a), wid(b)))
-                    spans.append(PairSpan(x, y, start, end, treaty, categories))
-    return WorldFacts(spans, (), world.registry)
+    def __init__(self, flat: Obligations, inside: set[str], world: World):
+        self._registry = world.registry
+        self._categories = flat.categories
+        self._spells: dict[int, list[tuple[str, date, date | None]]] = {}
+        for m in flat.memberships:
+            if m.treaty not in inside:
+                self._spells.setdefault(m.state, []).append((m.treaty, m.start, m.end))
+
+    def _cow(self, name: str) -> int | None:
+        state = self._registry.state(name)
+        if state is not None:
+            return state.cow
+        tail = name[4:] if name.startswith("cow:") else ""
+        return int(tail) if tail.isdigit() else None
+
+    def pacts(self, a: str, b: str, on: date) -> list[Pact]:
+        """Treaties binding ``a`` and ``b`` on ``on``, with their categories, sorted by treaty."""
+        x, y = self._cow(a), self._cow(b)
+        if x is None or y is None or x == y:
+            return []
+
+        def live(cow: int) -> set[str]:
+            return {t for t, start, end in self._spells.get(cow, ()) if start <= on and (end is None or on < end)}
+        both = live(x) & live(y)
+        return [Pact(t, tuple(self._categories.get(t, ()))) for t in sorted(both)]
+
+    def allied(self, a: str, b: str, on: date) -> bool:
+        return any(set(p.categories) & set(ALLIANCE_CATEGORIES) for p in self.pacts(a, b, on))
+
+    def united_with(self, a: str, b: str, on: date) -> bool:
+        return self.allied(a, b, on)
+
+    def at_war(self, a: str, b: str, on: date) -> bool:
+        return False
+
+
+def _world(files: Sequence[tuple[str, Treaty, SourceMap]], timeline: Timeline | None,
+           models: Sequence[Treaty]) -> World:
+    """A World of the treaty files (read once, their positions kept for errors) and further models."""
+    sources = {model.id: (path, smap) for path, model, smap in files}
+    return World._build([*(model for _, model, _ in files), *models], timeline, None, sources)
 
 
 # --- building --------------------------------------------------------------------------------------------
@@ -389,7 +415,17 @@ def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | Non
                           expected="one body of alliances: an ATOP file, or a store prepared from one")
     if members is not None and atop is None:
         raise FoedusError("--members without --atop", where=Location("command line"), expected="--atop FILE too")
-    files = tuple(str(f) for f in treaty_files)
+    files: list[tuple[str, Treaty, SourceMap]] = []
+    if treaty_files:
+        from foedus.model.load import load_treaty
+
+        for path in treaty_files:
+            model, smap = load_treaty(str(path))
+            earlier = next((f for f, m, _ in files if m.id == model.id), None)
+            if earlier is not None:
+                raise FoedusError(f"treaty id {model.id!r} is also the id of {earlier}", where=smap.locate(("id",)),
+                                  expected="one model per treaty id")
+            files.append((str(path), model, smap))
     concerned = {e.treaty for e in timeline.events if e.treaty} if timeline is not None else set()
     names = StateNames()
     titles: dict[str, str] = {}
@@ -407,7 +443,7 @@ def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | Non
         for model in models:
             titles[model.id] = model.short_title or model.title
             for p in model.parties:
-                names.add(p.cow, p.name, p.id, rank=2, aliases=[(p.id, f"party id in {model.id}"),
+                names.add(p.cow, p.name, p.id, rank=2, aliases=[(p.id, "party id"),
                                                                (p.iso3, "ISO3 code")])
         by_id = {m.id: m for m in models}
         load_body = lambda ids: [by_id[i] for i in sorted(set(ids))]  # noqa: E731
@@ -422,7 +458,7 @@ def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | Non
         body = stored.obligations
         titles.update(stored.titles)
         for sp in stored.parties:
-            names.add(sp.cow, sp.name, sp.id, rank=2, aliases=[(sp.id, f"party id in {sp.treaty}"),
+            names.add(sp.cow, sp.name, sp.id, rank=2, aliases=[(sp.id, "party id"),
                                                                (sp.iso3, "ISO3 code")])
 
         def load_body(ids: Iterable[str]) -> list[Treaty]:
@@ -438,17 +474,17 @@ def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | Non
     notes: list[str] = []
     if files or in_world:
         with show("evaluating the treaties against the timeline"):
-            world = World.load(list(files), timeline, models=in_world)
+            world = _world(files, timeline, in_world)
         notes += world.notes
         for model in world.models:
             titles[model.id] = model.short_title or model.title
         for model in world.models[: len(world.models) - len(in_world)]:
             for p in model.parties:
-                names.add(p.cow, p.name, p.id, rank=0, aliases=[(p.id, f"party id in {model.id}"),
+                names.add(p.cow, p.name, p.id, rank=0, aliases=[(p.id, "party id"),
                                                                (p.iso3, "ISO3 code")])
         for declared in world.timeline.states.values():
             names.add(declared.cow, declared.name, declared.id, rank=0,
-                      aliases=[(declared.id, "state id in the timeline"), (declared.iso3, "ISO3 code")])
+                      aliases=[(declared.id, "timeline state id"), (declared.iso3, "ISO3 code")])
     elif timeline is not None and timeline.events:
         notes.append(f"timeline {timeline.id}: no treaty given concerns its events, so they are not used")
     if world is None and not body.windows and not body.skipped:
@@ -465,5 +501,5 @@ def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | Non
     for skipped in body.skipped:
         tid, _, reason = skipped.partition(": ")
         not_in_force.append(NotInForce(tid, titles.get(tid, tid), reason, "check the model's dates"))
-    return WorldView(world, timeline, flat, index, names, titles, not_in_force, notes, files, tuple(in_world),
+    return WorldView(world, timeline, flat, index, names, titles, not_in_force, notes, tuple(files), tuple(in_world),
                      load_body)
