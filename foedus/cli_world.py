@@ -439,6 +439,9 @@ def world_status(treaty_id: Annotated[str, typer.Argument(metavar="TREATY_ID", h
     elif store is not None:
         from foedus.store import Store
 
+        if not store.is_file():  # opening would create an empty store
+            raise FoedusError("no such store file", where=Location(str(store)),
+                              expected="a store written by `foedus atop import --store`")
         source, _, version = (store_import or "").partition(":")
         with _progress(not as_json, f"reading {store.name}"), Store.open(store) as db:
             picked = db.pick_import(source or None, version or None)

@@ -167,7 +167,13 @@ def test_several_timelines_are_merged_and_events_added(tmp_path: Path) -> None:
     assert added["allies"] == whole["allies"]
 
 
-def test_bad_world_input_is_one_line() -> None:
+def test_bad_world_input_is_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "none.duckdb"
+    assert "no such store file" in one_line_error("world", "allies", "PRC", "--on", "1960-01-01", "--store",
+                                                  str(missing))
+    assert not missing.exists()  # asking does not create a store
+    assert "both --atop and --store" in one_line_error("world", "allies", "PRC", "--on", "1960-01-01", "--atop",
+                                                       "a.csv", "--store", "b.duckdb")
     assert "'ZZZ' is not a state this world knows" in one_line_error(
         "world", "allies", "ZZZ", "--on", "1960-01-01", *FILES)
     assert "--on" in one_line_error("world", "allies", "PRC", "--on", "1960-02-30", *FILES)

@@ -450,6 +450,9 @@ def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | Non
     elif store is not None:
         from foedus.store import Store
 
+        if not Path(store).is_file():  # opening would create an empty store
+            raise FoedusError("no such store file", where=Location(str(store)),
+                              expected="a store written by `foedus atop import --store`")
         source, _, version = (store_import or "").partition(":")
         with show(f"reading {Path(store).name}"), Store.open(store) as db:
             stored = db.world(source or None, version or None, exclude=concerned)
