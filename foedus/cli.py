@@ -49,6 +49,13 @@ ReadingOpt = Annotated[list[str] | None, typer.Option(
 # --- shared steps --------------------------------------------------------------------------------------
 
 
+def _text() -> Any:
+    """The terminal report (it draws its tables with rich: loaded only when text is printed)."""
+    from foedus.report import text
+
+    return text
+
+
 def _emit(data: Any, as_json: bool, render: Callable[[], str]) -> None:
     if as_json:
         from foedus.report import json_report
@@ -164,12 +171,10 @@ def validate(treaty: TreatyArg, text_file: Annotated[Path | None, typer.Option(
 def status(treaty: TreatyArg, on: OnOpt, events: EventsOpt = None, added: AddEventOpt = None,
            reading: ReadingOpt = None, as_json: JsonOpt = False) -> None:
     """Status as of a date: in force or not, current term, next deadline, every duty per party."""
-    from foedus.report import text
-
     day = _day(on)
     session = _sessions(treaty, events, added, [reading])[0]
     data = session.status(day)
-    _emit(data, as_json, lambda: text.render_status(data))
+    _emit(data, as_json, lambda: _text().render_status(data))
 
 
 @app.command(cls=Command, epilog=f"Example: foedus run {_T} -e {_E}")
@@ -179,13 +184,13 @@ def run(treaty: TreatyArg, events: EventsOpt = None, added: AddEventOpt = None,
             "The as-of date (default: the last event, or the treaty's certain end when later)."))] = None,
         reading: ReadingOpt = None, as_json: JsonOpt = False) -> None:
     """Run a timeline: every state change, every triggered duty and its outcome, article by article."""
-    from foedus.report import json_report, text
+    from foedus.report import json_report
 
     session = _sessions(treaty, events, added, [reading])[0]
     when = _day(on) if on else _default_on(session)
     outcome = session.outcome(when)
     data = json_report.run_dict(outcome)
-    _emit(data, as_json, lambda: text.render_run(session.compiled, outcome, data))
+    _emit(data, as_json, lambda: _text().render_run(session.compiled, outcome, data))
 
 
 @app.command(cls=Command, epilog=(
@@ -197,14 +202,13 @@ def explain(treaty: TreatyArg, item: Annotated[str, typer.Argument(metavar="ITEM
         on: OnOpt, events: EventsOpt = None, added: AddEventOpt = None, reading: ReadingOpt = None,
         as_json: JsonOpt = False) -> None:
     """Explain one result: the events, the rule and the article text behind it."""
-    from foedus.report import text
     from foedus.report.explain import explain as do_explain
 
     day = _day(on)
     session = _sessions(treaty, events, added, [reading])[0]
     outcome = session.outcome(day)
     data = do_explain(session.compiled, session.timeline, outcome, item)
-    _emit(data, as_json, lambda: text.render_explain(data))
+    _emit(data, as_json, lambda: _text().render_explain(data))
 
 
 @app.command(cls=Command, epilog=f"Example: foedus compare {_T} -e {_E} --on 1990-01-01 -r default -w from-signature")
@@ -216,13 +220,12 @@ def compare(treaty: TreatyArg, on: OnOpt,
                 "Reading B, given the same way."))],
             events: EventsOpt = None, added: AddEventOpt = None, as_json: JsonOpt = False) -> None:
     """Run one timeline under two readings and show exactly where the outcomes differ, and from when."""
-    from foedus.report import text
     from foedus.report.compare import compare as do_compare
 
     when = _day(on)
     a, b = (s.outcome(when) for s in _sessions(treaty, events, added, [reading, other]))
     data = do_compare(a, b)
-    _emit(data, as_json, lambda: text.render_compare(data))
+    _emit(data, as_json, lambda: _text().render_compare(data))
 
 
 @app.command(cls=Command, epilog=f"Example: foedus readings {_T}")
