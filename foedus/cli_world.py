@@ -446,13 +446,22 @@ def world_status(treaty_id: Annotated[str, typer.Argument(metavar="TREATY_ID", h
         with _progress(not as_json, f"reading {store.name}"), Store.open(store) as db:
             picked = db.pick_import(source or None, version or None)
             extra = db.models(source=picked[0], version=picked[1])
+    from foedus.world.view import why_not_in_force
+
     timeline = _timeline(events, added)
     with _progress(not as_json, "evaluating the world"):
         world = World.load([str(t) for t in treaty or []], timeline, {treaty_id: reading} if reading else None,
                            models=extra)
         outcome = world.evaluate(treaty_id, day)
+    given = timeline is not None and bool(timeline.events)
+    # The other treaties give this one its facts (who is allied with whom): say which never count.
+    missing = [found for tid in world.treaty_ids
+               if tid != treaty_id and (found := why_not_in_force(world, tid, given)) is not None]
     data = json_report.status_dict(outcome)
+    data["world_not_in_force"] = [n.record() for n in missing]
     if as_json:
         sys.stdout.write(json_report.dumps(data))
     else:
         sys.stdout.write(text.render_status(data))
+        for n in missing:
+            print(f"warning: {n.sentence(verbose)}")

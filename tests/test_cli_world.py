@@ -246,3 +246,13 @@ def test_a_store_with_two_imports_asks_which(atop: dict[str, Any], tmp_path: Pat
     assert "several imports (ATOP:4.01, ATOP:5.0)" in line
     data = as_json("world", "in-force", "--on", "1900-01-01", "--store", str(path), "--store-import", "ATOP:4.01")
     assert all(r["treaty"] in {m.id for m in models[:10]} for r in data["treaties"])
+
+
+def test_world_status_says_which_other_treaties_are_in_force_on_no_date() -> None:
+    args = ("world", "status", "us-japan-1960", "--on", "1961-01-01", *FILES)
+    data = as_json(*args)
+    assert data["in_force"] is True
+    assert [(n["treaty"], n["reason"]) for n in data["world_not_in_force"]] == \
+        [("sino-soviet-1950", "no ratification on record")]
+    assert "warning: Sino-Soviet Treaty of 1950: not in force: no ratification on record" in cli(*args).stdout
+    assert as_json(*args, *EVENTS)["world_not_in_force"] == []

@@ -375,7 +375,7 @@ def _canonical_order(flat: Obligations) -> Obligations:
                    duties=tuple(sorted(flat.duties, key=lambda d: (d.treaty, d.norm))))
 
 
-def _why_not_in_force(world: World, tid: str, timeline_given: bool) -> NotInForce | None:
+def why_not_in_force(world: World, tid: str, timeline_given: bool) -> NotInForce | None:
     lc = world.lifecycles[tid]
     ct = world.compiled[tid]
     title = ct.treaty.short_title or ct.treaty.title
@@ -500,7 +500,7 @@ def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | Non
     if world is not None:
         given = timeline is not None and bool(timeline.events)
         not_in_force = [found for tid in world.treaty_ids
-                        if (found := _why_not_in_force(world, tid, given)) is not None]
+                        if (found := why_not_in_force(world, tid, given)) is not None]
     for skipped in body.skipped:
         tid, _, reason = skipped.partition(": ")
         not_in_force.append(NotInForce(tid, titles.get(tid, tid), reason, "check the model's dates"))
