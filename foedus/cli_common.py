@@ -14,7 +14,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from foedus.errors import FoedusError
 
-__all__ = ["Command", "Group", "JsonOpt", "VerboseOpt", "guarded", "plain_table"]
+__all__ = ["Command", "Group", "JsonOpt", "VerboseOpt", "dumps", "guarded", "plain_table"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,6 +39,19 @@ class Command(TyperCommand):
 class Group(TyperGroup):
     def get_params(self, ctx: Any) -> list[Any]:
         return _quiet_types(super().get_params(ctx))
+
+
+def dumps(data: Any) -> str:
+    """JSON as every command prints it: sorted keys, two-space indent, dates as YYYY-MM-DD (the format of
+    ``foedus.report.json_report.dumps``, without loading the report stage)."""
+    import json
+    from datetime import date
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.isoformat()
+        raise TypeError(f"{type(value).__name__} is not JSON")
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=plain) + "\n"
 
 
 def guarded(fn: F) -> F:

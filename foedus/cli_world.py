@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from foedus.cli_common import Command, Group, JsonOpt, VerboseOpt, guarded, plain_table
+from foedus.cli_common import Command, Group, JsonOpt, VerboseOpt, dumps, guarded, plain_table
 from foedus.errors import FoedusError, Location
 
 if TYPE_CHECKING:
@@ -92,9 +92,7 @@ def _view(treaty: list[Path] | None, events: list[Path] | None, added: list[str]
 
 
 def _dumps(data: Any) -> None:
-    import json
-
-    sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(dumps(data))
 
 
 def _footer(view: WorldView, verbose: bool) -> list[str]:

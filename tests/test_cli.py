@@ -216,6 +216,11 @@ def test_readings_give_the_words_reading_takes() -> None:
     assert "* --reading immediately=within-a-week" in text  # the default is marked
     data = json_of("readings", TREATY)
     assert isinstance(data, dict) and "from-signature" in data["names"] and "term-start=signature" in data["names"]
+    from foedus.compile import reading_names
+    from foedus.model.load import load_treaty
+
+    for path in sorted((ROOT / "treaties").glob("*.md")):
+        assert json_of("readings", str(path))["names"] == reading_names(load_treaty(str(path))[0])
 
 
 def test_schema_readings_and_machines() -> None:

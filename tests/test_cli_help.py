@@ -61,7 +61,7 @@ def test_top_level_help_lists_the_command_groups() -> None:
 
 
 def loaded_after(*args: str) -> set[str]:
-    """The modules of HEAVY that `foedus ARGS` leaves loaded, run in a fresh interpreter."""
+    """The modules of HEAVY (and lark) that `foedus ARGS` leaves loaded, run in a fresh interpreter."""
     probe = ("import runpy, sys\nsys.argv = ['foedus', *sys.argv[1:]]\ntry:\n"
              "    runpy.run_module('foedus.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
              "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)")
@@ -69,7 +69,7 @@ def loaded_after(*args: str) -> set[str]:
                           timeout=120)
     modules = set(done.stderr.splitlines())
     assert "foedus.cli" in modules or "__main__" in done.stderr or modules, done.stderr
-    return {m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)}
+    return {m for m in modules if any(m == h or m.startswith(h + ".") for h in (*HEAVY, "lark"))}
 
 
 @pytest.mark.parametrize("args", [
@@ -80,10 +80,25 @@ def loaded_after(*args: str) -> set[str]:
     ["run", TREATY, "--events", HISTORY],
 ], ids=lambda a: " ".join(a[:1]) + (" --help" if "--help" in a[1:] else ""))
 def test_trivial_commands_leave_the_heavy_libraries_unloaded(args: list[str]) -> None:
-    assert loaded_after(*args) == set()
+    assert {m for m in loaded_after(*args) if not m.startswith("lark")} == set()
+
+
+def test_listing_readings_loads_no_compiler() -> None:
+    assert not {m for m in loaded_after("readings", TREATY, "--json") if m == "lark" or m.startswith("lark.")}
 
 
 def test_the_world_commands_load_what_they_need_and_no_more() -> None:
     loaded = loaded_after("world", "allies", "PRC", "--on", "1960-01-01", "-t", TREATY, "-e", HISTORY)
     assert "foedus.world" in loaded and "numpy" in loaded
     assert not {m for m in loaded if m.split(".")[0] in ("pandas", "pyarrow", "duckdb", "country_converter")}
+
+
+def test_the_command_line_prints_json_as_the_report_stage_does() -> None:
+    from datetime import date
+
+    from foedus.cli_common import dumps
+    from foedus.report import json_report
+
+    data = {"b": [1, "ü", None, True], "a": {"z": 1.5, "y": "1950-04-11"}}
+    assert dumps(data) == json_report.dumps(data)
+    assert dumps({"on": date(1950, 4, 11)}) == json_report.dumps({"on": "1950-04-11"})
