@@ -49,7 +49,6 @@ import re
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -61,16 +60,9 @@ import pyarrow as pa
 from foedus.errors import FoedusError, Location
 from foedus.model.events import Event, Timeline
 from foedus.model.treaty import Treaty
-from foedus.world.dyads import (
-    BINDING_KINDS,
-    Duty,
-    Membership,
-    Obligations,
-    TreatyWindow,
-    _who,
-    arrow_table,
-    in_force_interval,
-)
+from foedus.store import read
+from foedus.store.read import SCHEMA_VERSION, StoredParty, StoredWorld
+from foedus.world.dyads import arrow_table, in_force_interval
 from foedus.world.world import checked_models, clipped_membership
 
 if TYPE_CHECKING:
@@ -78,7 +70,6 @@ if TYPE_CHECKING:
 
 __all__ = ["PAUSE_ENV", "SCHEMA_VERSION", "Store", "StoredParty", "StoredWorld"]
 
-SCHEMA_VERSION = "1"
 PAUSE_ENV = "FOEDUS_STORE_PAUSE_MID_IMPORT"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
@@ -163,40 +154,6 @@ def _pause_mid_import() -> None:
         raise FoedusError(f"{PAUSE_ENV}={raw!r} is not a number", expected="seconds, e.g. 30") from None
     print(f"foedus store: pausing {seconds:g} s inside the import transaction", file=sys.stderr, flush=True)
     time.sleep(seconds)
-
-
-@dataclass(frozen=True)
-class StoredParty:
-    """A party of a stored treaty, as its model names it."""
-
-    treaty: str
-    id: str
-    name: str
-    cow: int | None
-    iso3: str | None
-
-
-@dataclass(frozen=True)
-class StoredWorld:
-    """One import of a store, read for the world commands without rebuilding its models.
-
-    ``obligations``: the stored treaties flattened as :func:`foedus.world.dyads.flatten` flattens their
-    models (same dates, memberships, duties, aliases and categories), sorted by treaty id, then party
-    or norm id; it leaves out the treaties in ``exclude`` and those in ``need_models``. ``need_models``:
-    the treaties whose dates or norms only their model can give (no fixed entry into force, or a norm
-    that a reading removes): read them with ``Store.models(ids=…)`` and evaluate them. ``parties``:
-    every party of every stored treaty; ``titles``: each treaty's short title (else its title)."""
-
-    source: str
-    version: str
-    obligations: Obligations
-    need_models: tuple[str, ...]
-    parties: tuple[StoredParty, ...]
-    titles: dict[str, str]
-
-
-_PARTY_JSON = '[{"id": "VARCHAR", "name": "VARCHAR", "cow": "INTEGER", "iso3": "VARCHAR", "joined": "DATE", ' \
-              '"left": "DATE"}]'
 
 
 class Store:
@@ -486,90 +443,21 @@ class Store:
                ids: Iterable[str] | None = None) -> list[Treaty]:
         """The stored models (optionally of one import, optionally only those with the given ``ids``), read
         back from ``model_json``, sorted by id."""
-        query = "select model_json from treaties where (? is null or source = ?) and (? is null or version = ?)" \
-                " and (? is null or list_contains(?, id)) order by id, source, version"
-        wanted = None if ids is None else sorted(set(ids))
-        rows = self._connection().execute(query, [source, source, version, version, wanted, wanted]).fetchall()
-        return [Treaty.model_validate_json(text) for (text,) in rows]
+        return read.models(self._connection(), source, version, ids)
 
     def imports(self) -> list[tuple[str, str, int]]:
         """Every import in the store: ``(source, version, number of treaties)``, sorted."""
-        return [(str(a), str(b), int(n)) for a, b, n in self._connection().execute(
-            "select source, version, count(*) from treaties group by source, version order by source, version"
-        ).fetchall()]
+        return read.imports(self._connection())
 
     def pick_import(self, source: str | None = None, version: str | None = None) -> tuple[str, str]:
         """The import named by ``source`` and ``version`` (either may be left out when only one import
         fits), or the store's only import."""
-        found = [(a, b) for a, b, _ in self.imports()
-                 if (source is None or a == source) and (version is None or b == version)]
-        if len(found) == 1:
-            return found[0]
-        held = ", ".join(f"{a}:{b}" for a, b, _ in self.imports())
-        if not found:
-            wanted = f"{source or '*'}:{version or '*'}"
-            raise FoedusError(f"the store holds no import {wanted}" if held else "the store holds no treaties",
-                              where=Location(self.path),
-                              expected=f"one of {held}" if held else "a store written by `foedus atop import --store`")
-        raise FoedusError(f"the store holds several imports ({held})", where=Location(self.path),
-                          expected="the one to use, as SOURCE:VERSION")
+        return read.pick_import(self._connection(), self.path, source, version)
 
     def world(self, source: str | None = None, version: str | None = None, *,
               exclude: Iterable[str] = ()) -> StoredWorld:
         """One import read for the world commands (see :class:`StoredWorld`), by a few SQL queries."""
-        source, version = self.pick_import(source, version)
-        con = self._connection()
-        key = [source, version]
-        left_out = set(exclude)
-        treaties = con.execute("""
-            select id, title, coalesce(json_extract_string(model_json, '$.short_title'), title),
-                   entry_into_force, ended_on, try_cast(json_extract_string(model_json, '$.signed.date') as date),
-                   len(list_filter(json_extract_string(model_json, '$.norms[*].applies_when'),
-                                   lambda x: x is not null))
-            from treaties where source = ? and version = ? order by id""", key).fetchall()
-        party_rows = con.execute(f"""
-            select t.id, p.id, p.name, p.cow, p.iso3, p.joined, p."left"
-            from treaties t, unnest(from_json(json_extract(t.model_json, '$.parties'), '{_PARTY_JSON}')) as u(p)
-            where t.source = ? and t.version = ? order by t.id, p.id""", key).fetchall()
-        parties = [StoredParty(str(t), str(p), str(n), c, i) for t, p, n, c, i, _, _ in party_rows]
-        party_dates = [(t, d.year) for t, *_, joined, left in party_rows for d in (joined, left) if d is not None]
-        titles = {str(tid): str(short) for tid, _, short, *_ in treaties}
-        need = tuple(str(tid) for tid, _, _, start, _, _, removed in treaties
-                     if tid not in left_out and (start is None or removed))
-        keep = {str(tid) for tid, *_ in treaties} - left_out - set(need)
-        windows = tuple(TreatyWindow(str(tid), str(title), start, end)
-                        for tid, title, _, start, end, _, _ in treaties if tid in keep)
-        memberships = tuple(Membership(str(t), str(p), int(c), joined, left) for t, p, c, joined, left in con.execute(
-            """select treaty_id, party_id, state, joined, "left" from memberships
-               where source = ? and version = ? and state is not null and ("left" is null or joined < "left")
-               order by treaty_id, party_id""", key).fetchall() if t in keep)
-        ids: dict[str, set[str]] = {}
-        for party in parties:
-            ids.setdefault(party.treaty, set()).add(party.id)
-        categories: dict[str, set[str]] = {tid: set() for tid in keep}
-        duties: list[Duty] = []
-        for tid, norm, kind, category, article, threat, bearer, counterparty in con.execute(
-                """select treaty_id, norm_id, kind, category, article, threat, bearer, counterparty from norms
-                   where source = ? and version = ? order by treaty_id, norm_id""", key).fetchall():
-            if tid not in keep:
-                continue
-            categories[tid].add(category)
-            if kind in BINDING_KINDS:
-                party_ids = ids.get(tid, set())
-                duties.append(Duty(tid, norm, kind, category, article, _who(bearer, party_ids),
-                                   _who(counterparty, party_ids), tuple(threat or ())))
-        years = [d.year for tid, _, _, start, end, signed, _ in treaties if tid in keep
-                 for d in (start, end, signed) if d is not None]
-        years += [y for tid, y in party_dates if tid in keep]
-        aliases: dict[int, set[str]] = {}
-        for party in parties:
-            if party.cow is not None and party.treaty in keep:
-                aliases.setdefault(party.cow, set()).update(
-                    x for x in (party.id, party.iso3, str(party.cow), f"cow:{party.cow}") if x)
-        flat = Obligations(windows, memberships, tuple(duties), (), max(years) if years else None,
-                           {cow: frozenset(names) for cow, names in aliases.items()},
-                           {tid: tuple(sorted(found)) for tid, found in categories.items()})
-        return StoredWorld(source, version, flat, need, tuple(parties), titles)
+        return read.read_world(self._connection(), self.path, source, version, exclude=exclude)
 
     def counts(self) -> dict[str, int]:
         """Rows per store table, for a quick look."""

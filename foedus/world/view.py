@@ -448,25 +448,21 @@ def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | Non
         by_id = {m.id: m for m in models}
         load_body = lambda ids: [by_id[i] for i in sorted(set(ids))]  # noqa: E731
     elif store is not None:
-        from foedus.store import Store
+        from foedus.store import read  # DuckDB only: no pyarrow, no pandas
 
-        if not Path(store).is_file():  # opening would create an empty store
-            raise FoedusError("no such store file", where=Location(str(store)),
-                              expected="a store written by `foedus atop import --store`")
         source, _, version = (store_import or "").partition(":")
-        with show(f"reading {Path(store).name}"), Store.open(store) as db:
-            stored = db.world(source or None, version or None, exclude=concerned)
+        with show(f"reading {Path(store).name}"), read.opened(store) as con:
+            stored = read.read_world(con, str(store), source or None, version or None, exclude=concerned)
             wanted = set(stored.need_models) | (concerned & set(stored.titles))
-            in_world = db.models(source=stored.source, version=stored.version, ids=wanted) if wanted else []
+            in_world = read.models(con, stored.source, stored.version, wanted) if wanted else []
         body = stored.obligations
         titles.update(stored.titles)
         for sp in stored.parties:
-            names.add(sp.cow, sp.name, sp.id, rank=2, aliases=[(sp.id, "party id"),
-                                                               (sp.iso3, "ISO3 code")])
+            names.add(sp.cow, sp.name, sp.id, rank=2, aliases=[(sp.id, "party id"), (sp.iso3, "ISO3 code")])
 
         def load_body(ids: Iterable[str]) -> list[Treaty]:
-            with Store.open(str(store)) as again:
-                return again.models(source=stored.source, version=stored.version, ids=ids)
+            with read.opened(str(store)) as again:
+                return read.models(again, stored.source, stored.version, ids)
     if states is not None:
         from foedus.importers.cow_states import read_states
 
