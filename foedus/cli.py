@@ -245,6 +245,8 @@ def readings(treaty: TreatyArg, as_json: JsonOpt = False) -> None:
             for oid, o in p.options.items():
                 mark = "*" if oid == p.default else " "
                 lines.append(f"  {mark} --reading {p.id}={oid}: {o.says}")
+        if not model.readings:
+            return lines[0] + ": the model reads its text one way; --reading takes only `default`\n"
         lines.append("* the default option")
         if model.named_readings:
             lines.append("Named readings:")
