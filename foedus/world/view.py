@@ -431,12 +431,17 @@ def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | Non
     titles: dict[str, str] = {}
     body = Obligations((), (), (), (), None, {})
     in_world: list[Treaty] = []
+    import_notes: list[str] = []
     load_body: Callable[[Iterable[str]], list[Treaty]] = lambda ids: []  # noqa: E731
     if atop is not None:
         from foedus.importers.atop import import_atop
 
         with show(f"importing {Path(atop).name}"):
-            models = list(import_atop(atop, members, states).models)
+            imported = import_atop(atop, members, states)
+        models = list(imported.models)
+        if imported.warnings:
+            import_notes.append(f"the import of {Path(atop).name} gave {len(imported.warnings)} warning(s); "
+                                "`foedus atop import` lists them")
         in_world = [m for m in models if m.id in concerned or _needs_model(m)]
         taken = {m.id for m in in_world}
         body = _canonical_order(flatten(sorted((m for m in models if m.id not in taken), key=lambda m: m.id)))
@@ -470,7 +475,7 @@ def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | Non
             names.add(cow_state.ccode, cow_state.name, cow_state.abb, rank=1,
                       aliases=[(cow_state.abb, "COW abbreviation")])
     world: World | None = None
-    notes: list[str] = []
+    notes: list[str] = list(import_notes)
     if files or in_world:
         with show("evaluating the treaties against the timeline"):
             world = _world(files, timeline, in_world)
