@@ -47,7 +47,7 @@ StatesOpt = Annotated[Path | None, typer.Option(
     "--states", metavar="CSV", help="COW state-system file (states2016.csv): state names and abbreviations.")]
 StoreOpt = Annotated[Path | None, typer.Option(
     "--store", metavar="DUCKDB", help="A store written by `foedus atop import --store`: its alliances instead "
-    "of --atop, read in a fraction of the time.")]
+    "of --atop, read by SQL instead of re-importing the file.")]
 StoreImportOpt = Annotated[str | None, typer.Option(
     "--store-import", metavar="SOURCE:VERSION", help="Which import of the store, when it holds several "
     "(e.g. ATOP:5.0).")]

@@ -57,8 +57,9 @@ class StoredWorld:
     titles: dict[str, str]
 
 
-_PARTY_JSON = '[{"id": "VARCHAR", "name": "VARCHAR", "cow": "INTEGER", "iso3": "VARCHAR", "joined": "DATE", ' \
-              '"left": "DATE"}]'
+_MODEL_JSON = ('{"short_title": "VARCHAR", "signed": {"date": "DATE"}, "norms": [{"applies_when": "VARCHAR"}], '
+               '"parties": [{"id": "VARCHAR", "name": "VARCHAR", "cow": "INTEGER", "iso3": "VARCHAR", '
+               '"joined": "DATE", "left": "DATE"}]}')
 
 
 @contextmanager
@@ -138,24 +139,23 @@ def read_world(con: duckdb.DuckDBPyConnection, path: str, source: str | None = N
     source, version = pick_import(con, path, source, version)
     key = [source, version]
     left_out = set(exclude)
-    treaties = con.execute("""
-        select id, title, coalesce(json_extract_string(model_json, '$.short_title'), title),
-               entry_into_force, ended_on, try_cast(json_extract_string(model_json, '$.signed.date') as date),
-               len(list_filter(json_extract_string(model_json, '$.norms[*].applies_when'),
-                               lambda x: x is not null))
-        from treaties where source = ? and version = ? order by id""", key).fetchall()
-    party_rows = con.execute(f"""
-        select t.id, p.id, p.name, p.cow, p.iso3, p.joined, p."left"
-        from treaties t, unnest(from_json(json_extract(t.model_json, '$.parties'), '{_PARTY_JSON}')) as u(p)
-        where t.source = ? and t.version = ? order by t.id, p.id""", key).fetchall()
-    parties = [StoredParty(str(t), str(p), str(n), c, i) for t, p, n, c, i, _, _ in party_rows]
-    party_dates = [(t, d.year) for t, *_, joined, left in party_rows for d in (joined, left) if d is not None]
+    # One pass over each model's JSON for what the tables do not hold (short title, signature, parties'
+    # names and codes, norms a reading may remove).
+    treaties = con.execute(f"""
+        select id, title, coalesce(m.short_title, title), entry_into_force, ended_on, m.signed.date,
+               len(list_filter(m.norms, lambda n: n.applies_when is not null)), m.parties
+        from (select *, from_json(model_json, '{_MODEL_JSON}') as m from treaties where source = ? and version = ?)
+        order by id""", key).fetchall()
+    party_rows = sorted(((str(tid), party) for tid, *_, listed in treaties for party in listed or ()),
+                        key=lambda row: (row[0], row[1]["id"]))
+    parties = [StoredParty(tid, str(p["id"]), str(p["name"]), p["cow"], p["iso3"]) for tid, p in party_rows]
+    party_dates = [(tid, p[when].year) for tid, p in party_rows for when in ("joined", "left") if p[when] is not None]
     titles = {str(tid): str(short) for tid, _, short, *_ in treaties}
-    need = tuple(str(tid) for tid, _, _, start, _, _, removed in treaties
+    need = tuple(str(tid) for tid, _, _, start, _, _, removed, _ in treaties
                  if tid not in left_out and (start is None or removed))
     keep = {str(tid) for tid, *_ in treaties} - left_out - set(need)
     windows = tuple(TreatyWindow(str(tid), str(title), start, end)
-                    for tid, title, _, start, end, _, _ in treaties if tid in keep)
+                    for tid, title, _, start, end, _, _, _ in treaties if tid in keep)
     memberships = tuple(Membership(str(t), str(p), int(c), joined, left) for t, p, c, joined, left in con.execute(
         """select treaty_id, party_id, state, joined, "left" from memberships
            where source = ? and version = ? and state is not null and ("left" is null or joined < "left")
@@ -175,7 +175,7 @@ def read_world(con: duckdb.DuckDBPyConnection, path: str, source: str | None = N
             party_ids = ids.get(tid, set())
             duties.append(Duty(tid, norm, kind, category, article, _who(bearer, party_ids),
                                _who(counterparty, party_ids), tuple(threat or ())))
-    years = [d.year for tid, _, _, start, end, signed, _ in treaties if tid in keep
+    years = [d.year for tid, _, _, start, end, signed, _, _ in treaties if tid in keep
              for d in (start, end, signed) if d is not None]
     years += [y for tid, y in party_dates if tid in keep]
     aliases: dict[int, set[str]] = {}
