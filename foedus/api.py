@@ -117,16 +117,18 @@ def empty_timeline(name: str = "no events") -> Timeline:
     return Timeline(id=name, description="", events=(), states={}, file=None)
 
 
-def open_session(treaty_file: str | Path, events_file: str | Path | None = None,
+def open_session(treaty_file: str | Path, events_file: str | Path | Timeline | None = None,
                  reading: list[str] | str | None = None) -> Session:
     return open_sessions(treaty_file, events_file, [reading])[0]
 
 
-def open_sessions(treaty_file: str | Path, events_file: str | Path | None,
+def open_sessions(treaty_file: str | Path, events_file: str | Path | Timeline | None,
                   readings: list[list[str] | str | None]) -> list[Session]:
-    """One session per reading, reading the treaty and the timeline files once."""
+    """One session per reading, reading the treaty and the timeline files once (``events_file`` may
+    also be a timeline already read, e.g. several merged)."""
     treaty, smap = load_treaty(str(treaty_file))
-    timeline = read_timeline(events_file) if events_file else empty_timeline()
+    timeline = events_file if isinstance(events_file, Timeline) else \
+        read_timeline(events_file) if events_file else empty_timeline()
     sessions = []
     for reading in readings:
         compiled = compile_treaty(treaty, reading, smap=smap, file=str(treaty_file))

@@ -9,19 +9,23 @@ from typing import Annotated, Any
 
 import typer
 
+from foedus.cli_common import Command, Group, guarded
 from foedus.errors import FoedusError, Location
 
-records_app = typer.Typer(no_args_is_help=True,
+records_app = typer.Typer(cls=Group, no_args_is_help=True,
                           help="Import COW inter-state wars and MID disputes as a timeline of dated events.")
 
-StatesOpt = Annotated[Path | None, typer.Option("--states", help="COW state-system CSV (states2016.csv)")]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="timeline to write: .csv, or .yaml (with a states table)")]
-UnknownDayOpt = Annotated[str, typer.Option(
-    "--unknown-day", help="first: date an unknown day on the first possible day; interval: also give date_latest")]
+_DATA = "../shared/data"
+StatesOpt = Annotated[Path | None, typer.Option("--states", metavar="CSV", help=(
+    "The COW state-system file (states2016.csv): names and membership of the system."))]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help=(
+    "The timeline to write: .csv, or .yaml (with a table of the states)."))]
+UnknownDayOpt = Annotated[str, typer.Option("--unknown-day", metavar="RULE", help=(
+    "first: date an unknown day on the first possible day; interval: also give date_latest, the last."))]
 RelationsOpt = Annotated[bool, typer.Option(
-    "--relations/--no-relations", help="also derive armed_attack, state_of_war and end_of_war events")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="print the summary as JSON")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="list every warning with its file and line")]
+    "--relations/--no-relations", help="Also derive armed_attack, state_of_war and end_of_war events.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List every warning with its file and line.")]
 
 # Kinds of warning, told apart by their wording, for the summary.
 _KINDS = (
@@ -59,11 +63,6 @@ def _rule(unknown_day: str) -> Any:
     return unknown_day
 
 
-def _guard(fn: Any) -> Any:
-    from foedus.cli import guarded
-    return guarded(fn)
-
-
 def _write(events: Any, states: Any, out: Path, description: str) -> Any:
     from foedus.importers.records import records_timeline, write_timeline
     timeline = records_timeline(events, states, timeline_id=out.stem, description=description)
@@ -87,12 +86,15 @@ def _report(data: dict[str, Any], warnings: tuple[str, ...], as_json: bool, verb
         print(f"warning: {warning}")
 
 
-@records_app.command("wars")
-@_guard
-def wars(dyads: Annotated[Path, typer.Option("--dyads", help="COW inter-state war directed dyad-years CSV")],
+@records_app.command("wars", cls=Command, epilog=(
+    f"Example: foedus records wars --dyads {_DATA}/wars/peacesciencer_cow_war_inter.csv --annual "
+    f"{_DATA}/wars/interstate_war_annual_rev_armsallies.csv --states {_DATA}/states/states2016.csv -o wars.yaml"))
+@guarded
+def wars(dyads: Annotated[Path, typer.Option("--dyads", metavar="CSV", help=(
+             "The COW inter-state war file of directed dyad-years."))],
          out: OutOpt,
-         annual: Annotated[Path | None, typer.Option("--annual", help="annual inter-state war CSV (day dates)")]
-         = None,
+         annual: Annotated[Path | None, typer.Option("--annual", metavar="CSV", help=(
+             "The COW annual inter-state war file, which gives the days of entries and exits."))] = None,
          states: StatesOpt = None, unknown_day: UnknownDayOpt = "first", relations: RelationsOpt = True,
          as_json: JsonOpt = False, verbose: VerboseOpt = False) -> None:
     """COW inter-state wars as a timeline: entries, exits and (derived) attacks and states of war."""
@@ -115,10 +117,14 @@ def wars(dyads: Annotated[Path, typer.Option("--dyads", help="COW inter-state wa
             f"{len(record.wars)} wars, {len(record.participants)} participants")
 
 
-@records_app.command("disputes")
-@_guard
-def disputes(disputes: Annotated[Path, typer.Option("--disputes", help="MID dispute-level CSV (MIDA)")],
-             participants: Annotated[Path, typer.Option("--participants", help="MID participant-level CSV (MIDB)")],
+@records_app.command("disputes", cls=Command, epilog=(
+    f"Example: foedus records disputes --disputes {_DATA}/mid/MIDA_5.0.csv --participants "
+    f"{_DATA}/mid/MIDB_5.0.csv --states {_DATA}/states/states2016.csv -o disputes.yaml"))
+@guarded
+def disputes(disputes: Annotated[Path, typer.Option("--disputes", metavar="CSV", help=(
+                 "The MID dispute-level file (MIDA)."))],
+             participants: Annotated[Path, typer.Option("--participants", metavar="CSV", help=(
+                 "The MID participant-level file (MIDB)."))],
              out: OutOpt, states: StatesOpt = None, unknown_day: UnknownDayOpt = "first",
              relations: RelationsOpt = True, as_json: JsonOpt = False, verbose: VerboseOpt = False) -> None:
     """MID disputes as a timeline: participants' entries and exits and (derived) uses of force."""

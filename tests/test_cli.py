@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import ROOT, shared_file
@@ -21,6 +22,22 @@ def foedus(*args: str) -> subprocess.CompletedProcess[str]:
 
 def as_json(*args: str) -> object:
     done = foedus(*args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def inproc(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command run in this process (typer's CliRunner): the same app, without a process start."""
+    from typer.testing import CliRunner
+
+    from foedus.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
+def json_of(*args: str) -> Any:
+    done = inproc(*args, "--json")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -92,10 +109,26 @@ def test_explain_gives_events_rule_and_article() -> None:
     assert "economic assistance" in instance["article"]["text"]
 
 
-def test_validate_against_the_published_text() -> None:
+def test_validate_against_the_published_text(tmp_path: Path) -> None:
     published = shared_file("texts/sino_soviet_1950_en.md")
-    data = as_json("validate", TREATY, "--text", str(published))
-    assert isinstance(data, dict) and data["ok"] and data["text_matches"]
+    data = json_of("validate", TREATY, "--text", str(published))
+    assert isinstance(data, dict) and data["ok"] and data["text_matches"] and data["text_differences"] == []
+    assert "the text is the published text" in inproc("validate", TREATY, "--text", str(published)).stdout
+    # One word changed in Article II, a paragraph of Article VI joined to the one before: both are found.
+    text = published.read_text(encoding="utf-8")
+    changed = tmp_path / "changed.md"
+    changed.write_text(text.replace("the earliest conclusion of a peace treaty", "the early conclusion of a peace "
+                                    "treaty").replace("Peking.\n\nThe present Treaty", "Peking. The present Treaty"),
+                       encoding="utf-8")
+    done = inproc("validate", TREATY, "--text", str(changed))
+    assert done.returncode == 1 and not done.stderr
+    assert "differs from" in done.stdout and "in 2 section(s); first in Article II" in done.stdout
+    assert "the file has:      earliest conclusion of a peace treaty" in done.stdout
+    assert "the published has: early conclusion of a peace treaty" in done.stdout
+    report = json.loads(inproc("validate", TREATY, "--text", str(changed), "--json").stdout)
+    assert [(d["section"], d["word"]) for d in report["text_differences"]] == [("Article II", 18), ("Article VI", None)]
+    assert (report["text_differences"][1]["file_has"], report["text_differences"][1]["published_has"]) == \
+        ("2 paragraph(s)", "1 paragraph(s)")
 
 
 def test_bad_inputs_are_one_line_with_exit_code_2(tmp_path: Path) -> None:
@@ -118,6 +151,76 @@ def test_scenario_command_passes_and_fails(tmp_path: Path) -> None:
                      "expect:\n  - on: 1981-01-01\n    in_force: true\n", encoding="utf-8")
     done = foedus("scenario", str(wrong))
     assert done.returncode == 1 and "FAIL" in done.stdout and "in_force" in done.stdout
+
+
+def test_events_on_the_command_line_and_merged_timelines(tmp_path: Path) -> None:
+    attack = "1955-06-01 armed_attack actor=JPN target=PRC state_of_war=true"
+    data = json_of("status", TREATY, "--events", HISTORY, "--on", "1955-06-02", "--add-event", attack)
+    assert isinstance(data, dict)
+    duty = next(n for n in data["norms"] if n["id"].startswith("mutual-assistance/USSR"))
+    assert duty["state"] == "active" and duty["deadline"] == "1955-06-08"
+    plain = json_of("status", TREATY, "--events", HISTORY, "--on", "1955-06-02")
+    assert isinstance(plain, dict) and not any(n["id"].startswith("mutual-assistance") for n in plain["norms"])
+    ran = json_of("run", TREATY, "--events", HISTORY, "--add-event", attack, "--on", "1955-06-20")
+    assert isinstance(ran, dict) and any(c["subject"].startswith("mutual-assistance/USSR") and c["after"] == "violated"
+                                         for c in ran["changes"])
+    explained = json_of("explain", TREATY, "added-1", "--events", HISTORY, "--add-event", attack,
+                        "--on", "1955-06-02")
+    assert isinstance(explained, dict) and explained["event"]["source"] == "what-if given on the command line"
+    # The same timeline split into two files gives the same answer.
+    text = Path(HISTORY).read_text(encoding="utf-8")
+    head, _, rest = text.partition("  # --- Korea")
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(head, encoding="utf-8")
+    second.write_text("timeline: rest\nstates:\n  JPN: {name: Japan, cow: 740, iso3: JPN}\n"
+                      "  USA: {name: United States of America, cow: 2, iso3: USA}\nevents:\n  # --- Korea" + rest,
+                      encoding="utf-8")
+    split = json_of("status", TREATY, "-e", str(first), "-e", str(second), "--on", "1979-06-01")
+    whole = json_of("status", TREATY, "-e", HISTORY, "--on", "1979-06-01")
+    assert isinstance(split, dict) and isinstance(whole, dict)
+
+    def states(data: dict[str, Any]) -> list[tuple[str, str, str | None]]:  # event ids are line numbers: they differ
+        return [(n["id"], n["state"], n["deadline"]) for n in data["norms"]]
+    assert states(split) == states(whole)
+    assert {k: v for k, v in split.items() if k != "norms"} == {k: v for k, v in whole.items() if k != "norms"}
+    out = tmp_path / "what-if.html"
+    done = inproc("report", TREATY, "-e", HISTORY, "--add-event", attack, "--on", "1955-06-20", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "what-if given on the command line" in out.read_text(encoding="utf-8")
+    # Checked like a timeline entry; errors name the option.
+    assert_one_line_error(inproc("status", TREATY, "--on", "1955-06-02", "--add-event",
+                                 "1955-06-01 armed_attack actor=JPN target=PRC colour=red"),
+                          "--add-event 1", "unknown attribute `colour`")
+    assert_one_line_error(inproc("status", TREATY, "--on", "1955-06-02", "--add-event", "1955-06-31 armed_attack"),
+                          "--add-event 1", "impossible date")
+    assert_one_line_error(inproc("status", TREATY, "-e", HISTORY, "--on", "1955-06-02", "--add-event",
+                                 "1955-06-01 armed_attack actor=FRA target=PRC"), "unknown state 'FRA'")
+    assert_one_line_error(inproc("status", TREATY, "-e", HISTORY, "-e", HISTORY, "--on", "1955-06-02"),
+                          "duplicated event")
+
+
+def test_scenario_show_prints_the_outcome() -> None:
+    good = ROOT / "tests" / "scenarios" / "history" / "history_default.yaml"
+    done = inproc("scenario", str(good), "--show")
+    assert done.returncode == 0 and done.stdout.startswith("PASS")
+    assert "as of 1979-04-03" in done.stdout and "in force: yes" in done.stdout
+    data = json.loads(inproc("scenario", str(good), "--show", "--json").stdout)
+    outcomes = data[0]["outcomes"]
+    assert [o["as_of"] for o in outcomes][:2] == ["1950-02-14", "1950-04-10"]
+    assert outcomes[0]["state"] == "signed" and outcomes[2]["in_force"] is True
+
+
+def test_readings_give_the_words_reading_takes() -> None:
+    text = inproc("readings", TREATY).stdout
+    assert "--reading from-signature" in text and "--reading immediately=same-day" in text
+    assert "* --reading immediately=within-a-week" in text  # the default is marked
+    data = json_of("readings", TREATY)
+    assert isinstance(data, dict) and "from-signature" in data["names"] and "term-start=signature" in data["names"]
+    from foedus.compile import reading_names
+    from foedus.model.load import load_treaty
+
+    for path in sorted((ROOT / "treaties").glob("*.md")):
+        assert json_of("readings", str(path))["names"] == reading_names(load_treaty(str(path))[0])
 
 
 def test_schema_readings_and_machines() -> None:
@@ -152,16 +255,19 @@ def test_atop_import_and_world_queries(atop_args: list[str], tmp_path: Path) -> 
     assert imported["models"] == 765 and imported["unknown_columns"][atop_args[1]] == ["new5", "rev5"]
     assert imported["stored"]["treaties"] == 765
     allies = as_json("world", "allies", "CHN", "--on", "1960-01-01", *atop_args)
-    assert isinstance(allies, list)
-    assert any(row["ally"] == 365 and row["treaty"] == "atop-3200" for row in allies)
+    assert isinstance(allies, dict)
+    assert any(row["ally"]["cow"] == 365 and row["treaty"] == "atop-3200" for row in allies["allies"])
     graph = as_json("world", "assist", "USA", "CHN", "--on", "1960-01-01", *atop_args)
-    assert isinstance(graph, dict) and graph
+    assert isinstance(graph, dict) and graph["edges"] and graph["attacker"]["cow"] == 2
     out = tmp_path / "dyads.csv"
     done = foedus("world", "dyads", "--out", str(out), "--from", "1950", "--to", "1950", *atop_args)
     assert done.returncode == 0, done.stderr
     assert "365,710,1950" in out.read_text(encoding="utf-8")
     assert_one_line_error(foedus("world", "allies", "ZZZ", "--on", "1960-01-01", "--atop", atop_args[1]),
                           "command line", "'ZZZ'")
+    stored = as_json("world", "allies", "CHN", "--on", "1960-01-01", "--store", str(tmp_path / "w.db"),
+                     "--states", atop_args[3])
+    assert isinstance(stored, dict) and stored["allies"] == allies["allies"]
 
 
 def test_atop_codes_of_the_1950_treaty(atop_args: list[str]) -> None:

@@ -193,10 +193,10 @@ def test_bad_input_is_a_one_line_error() -> None:
         dyad_years(["atop-3200"])  # type: ignore[list-item]
 
 
-# --- the pandas baseline agrees ----------------------------------------------------------------------
+# --- the benchmark's baselines agree ------------------------------------------------------------------
 
 
-def test_pandas_baseline_gives_the_same_table_on_a_fixture() -> None:
+def test_both_baselines_give_the_same_table_on_a_fixture() -> None:
     models = [
         SINO_SOVIET,
         model("g", [("FRA", 220), ("BEL", 211), ("UKG", 200, {"joined": date(1832, 5, 1)})], date(1831, 11, 15),
@@ -211,10 +211,15 @@ def test_pandas_baseline_gives_the_same_table_on_a_fixture() -> None:
     ]
     b = bench_world()
     ours = dyad_years(models)
-    baseline = b.pandas_dyad_years(models)
     assert len(ours) > 100
-    assert b.same_table(ours, baseline)
-    assert b.same_table(dyad_years(models, last_year=1990), b.pandas_dyad_years(models, last_year=1990))
+    for baseline in (b.loop_dyad_years, b.sql_dyad_years):
+        assert b.same_table(ours, baseline(models))
+        assert b.same_table(dyad_years(models, last_year=1990), baseline(models, last_year=1990))
+        assert b.same_table(dyad_years(models, first_year=1959, last_year=1961),
+                            baseline(models, first_year=1959, last_year=1961))
+    changed = ours.copy()
+    changed.loc[0, "defense"] = 1 - changed.loc[0, "defense"]
+    assert not b.same_table(changed, b.loop_dyad_years(models))
 
 
 # --- the real data -----------------------------------------------------------------------------------
@@ -238,6 +243,8 @@ def test_atop_treaty_3200_has_62_directed_dyad_years(atop_models: list[Treaty]) 
 
 def test_atop_whole_table(atop_models: list[Treaty]) -> None:
     table = dyad_years(atop_models)
+    b = bench_world()
+    assert b.same_table(table, b.sql_dyad_years(atop_models))
     assert table.year.min() == 1816 and table.year.max() == 2018
     assert not table.duplicated(["stateA", "stateB", "year"]).any()
     assert (table.stateA != table.stateB).all()

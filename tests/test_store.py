@@ -343,3 +343,40 @@ def test_atop_import_into_the_store(tmp_path: Path) -> None:
         assert {2, 20, 200, 210, 211, 212, 220, 235, 325, 385, 390, 395} <= set(nato)
         the_1950 = store.sql("select entry_into_force, ended_on from treaties where id = 'atop-3200'").iloc[0]
         assert the_1950.entry_into_force == date(1950, 2, 14)
+
+
+def test_the_world_read_from_a_store_is_the_flattened_models(tmp_path: Path) -> None:
+    """What the world commands read by SQL equals what flattening the models gives (sorted alike)."""
+    from dataclasses import replace
+
+    from foedus.world.dyads import flatten
+
+    shared_file("atop/atop5_0_alliance_level.csv")
+    models, _ = bench_world().load_atop_models()
+    with Store.open(tmp_path / "atop.duckdb") as store:
+        store.import_models(models, source="atop", version="5.0")
+        assert store.imports() == [("atop", "5.0", 765)]
+        stored = store.world()
+        excluded = store.world(exclude={"atop-3200"})
+        assert [m.id for m in store.models(ids=["atop-3200", "atop-1005"])] == ["atop-1005", "atop-3200"]
+    flat = flatten(sorted(models, key=lambda m: m.id))
+    expected = replace(flat, windows=tuple(sorted(flat.windows, key=lambda w: w.treaty)),
+                       memberships=tuple(sorted(flat.memberships, key=lambda m: (m.treaty, m.party, m.start))),
+                       duties=tuple(sorted(flat.duties, key=lambda d: (d.treaty, d.norm))))
+    assert stored.need_models == ()
+    assert stored.obligations == expected
+    assert "atop-3200" not in excluded.obligations.treaty_ids and len(excluded.obligations.windows) == 764
+    assert stored.titles["atop-3200"] == "ATOP 3200"
+    assert {(p.cow, p.id) for p in stored.parties if p.treaty == "atop-3200"} == {(365, "RUS"), (710, "CHN")}
+
+
+def test_a_store_model_without_fixed_dates_is_left_to_its_model(tmp_path: Path) -> None:
+    from foedus.model.load import load_treaty
+
+    model, _ = load_treaty(str(ROOT / "treaties" / "sino_soviet_1950.md"))
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.import_models([model], source="hand", version="1")
+        stored = store.world()
+        with pytest.raises(FoedusError, match="no import x:"):
+            store.world("x")
+    assert stored.need_models == ("sino-soviet-1950",) and stored.obligations.windows == ()

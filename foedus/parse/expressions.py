@@ -77,8 +77,10 @@ class ListOf(Expr):
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    from foedus.cache import cached_lark  # the LALR tables are kept on disk between runs
+
     grammar = resources.files("foedus.parse").joinpath("expressions.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    return cached_lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
 def _pos(meta: Any) -> tuple[int, int]:
@@ -206,7 +208,8 @@ _TOO_DEEP = _TooDeep()
 
 @lru_cache(maxsize=8192)
 def _parsed(text: str) -> Expr | _TooDeep:
-    """The tree of ``text`` (immutable, so shared: imported models repeat the same conditions)."""
+    """The tree of ``text`` (immutable, so one parse serves every model that repeats a condition, as
+    imported ATOP models do thousands of times). Errors are not cached: they are raised each time."""
     tree = _parser().parse(text)
     if _depth(tree) > MAX_DEPTH:
         return _TOO_DEEP

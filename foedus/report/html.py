@@ -25,7 +25,7 @@ from pathlib import Path
 from foedus.api import Session, as_date, open_sessions
 from foedus.dates import AmbiguousDate, add, subtract
 from foedus.evaluate.results import NormInstance, Outcome, TriggerCheck
-from foedus.model.events import Event
+from foedus.model.events import Event, Timeline
 from foedus.model.treaty import Article, Norm, ReadingPoint, Treaty
 from foedus.report.compare import Divergence, divergences
 
@@ -1243,7 +1243,7 @@ def _summary(v: View) -> str:
 
 
 def render_views(views: Sequence[View], as_of: date, *, treaty_file: str | Path | None = None,
-                 events_file: str | Path | None = None) -> str:
+                 events_file: str | Path | Timeline | None = None) -> str:
     """The report page for one view (or two, to compare readings)."""
     v = views[0]
     t = v.treaty
@@ -1255,7 +1255,9 @@ def render_views(views: Sequence[View], as_of: date, *, treaty_file: str | Path 
     files = []
     if treaty_file is not None:
         files.append(f"treaty file {Path(treaty_file).name}")
-    if events_file is not None:
+    if isinstance(events_file, Timeline):
+        files.append(f"timeline {events_file.id}")
+    elif events_file is not None:
         files.append(f"timeline file {Path(events_file).name}")
     meta = [("Treaty", f"{t.title} ({t.id})"), ("Parties", parties), ("Signed", signed),
             ("Reading", f"{o.reading} — {choices}"), ("As of", o.as_of.isoformat()),
@@ -1309,7 +1311,7 @@ def render_views(views: Sequence[View], as_of: date, *, treaty_file: str | Path 
     )
 
 
-def render_report(treaty_file: str | Path, events_file: str | Path | None, reading: list[str] | str | None,
+def render_report(treaty_file: str | Path, events_file: str | Path | Timeline | None, reading: list[str] | str | None,
                   as_of: date | str, compare_with: list[str] | str | None = None) -> str:
     """One self-contained HTML page showing the treaty as of ``as_of`` under ``reading``; with
     ``compare_with``, a second reading's lifecycle beside it and the periods where they differ."""

@@ -16,8 +16,9 @@ Tables
     interval as the model's own lifecycle gives it, within the treaty's dates (``left`` NULL: open).
 ``norms``
     ``source, version, treaty_id, norm_id, kind, category, article, threat, bearer, counterparty,
-    introduced_by, ended_by, valid_from, valid_until`` -- ``[valid_from, valid_until)`` is when an
-    instrument keeps the norm in effect (NULL: from the treaty's start, or to its end).
+    introduced_by, ended_by, valid_from, valid_until, in_effect`` -- ``[valid_from, valid_until)`` is when
+    an instrument keeps the norm in effect (NULL: from the treaty's start, or to its end); ``in_effect``
+    is false for a norm whose instrument never entered into force (or was ended before it began).
 ``events``
     ``timeline, event_id, date, type, actors, targets, treaty, attributes, citation, note, file, line``.
 ``results`` / ``result_sets``
@@ -57,21 +58,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from foedus.errors import FoedusError, Location
 from foedus.model.events import Event, Timeline
 from foedus.model.treaty import Treaty
+from foedus.store import read
+from foedus.store.read import SCHEMA_VERSION, StoredParty, StoredWorld
 from foedus.world.dyads import arrow_table, in_force_interval
 from foedus.world.world import checked_models, lifecycle_of, member_spans, norm_spans
 
-__all__ = ["PAUSE_ENV", "SCHEMA_VERSION", "Store"]
+if TYPE_CHECKING:
+    import pandas as pd  # imported where a DataFrame is made
 
-SCHEMA_VERSION = "1"
+__all__ = ["PAUSE_ENV", "SCHEMA_VERSION", "Store", "StoredParty", "StoredWorld"]
+
 PAUSE_ENV = "FOEDUS_STORE_PAUSE_MID_IMPORT"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
@@ -88,7 +92,7 @@ _SCHEMA = (
         source varchar not null, version varchar not null, treaty_id varchar not null,
         norm_id varchar not null, kind varchar not null, category varchar not null, article varchar,
         threat varchar[], bearer varchar, counterparty varchar, introduced_by varchar, ended_by varchar[],
-        valid_from date, valid_until date)""",
+        valid_from date, valid_until date, in_effect boolean)""",
     """create table if not exists events (
         timeline varchar not null, event_id varchar not null, date date not null, type varchar not null,
         actors varchar[], targets varchar[], treaty varchar, attributes json, citation varchar,
@@ -114,7 +118,7 @@ _NORM_SCHEMA = pa.schema([
     ("kind", pa.string()), ("category", pa.string()), ("article", pa.string()),
     ("threat", pa.list_(pa.string())), ("bearer", pa.string()), ("counterparty", pa.string()),
     ("introduced_by", pa.string()), ("ended_by", pa.list_(pa.string())), ("valid_from", pa.date32()),
-    ("valid_until", pa.date32()),
+    ("valid_until", pa.date32()), ("in_effect", pa.bool_()),
 ])  # fmt: skip
 _EVENT_SCHEMA = pa.schema([
     ("timeline", pa.string()), ("event_id", pa.string()), ("date", pa.date32()), ("type", pa.string()),
@@ -317,12 +321,13 @@ class Store:
             windows = {ns.norm.id: (ns.start, ns.end) for ns in norm_spans(model.norms, lifecycle)}
             for norm in model.norms:
                 valid_from, valid_until = windows.get(norm.id, (None, None))
+                in_effect = norm.id in windows
                 norms.append({
                     "source": source, "version": version, "treaty_id": model.id, "norm_id": norm.id,
                     "kind": norm.kind, "category": norm.category, "article": norm.article,
                     "threat": list(norm.threat), "bearer": norm.bearer, "counterparty": norm.counterparty,
                     "introduced_by": norm.introduced_by, "ended_by": list(norm.ended_by),
-                    "valid_from": valid_from, "valid_until": valid_until,
+                    "valid_from": valid_from, "valid_until": valid_until, "in_effect": in_effect,
                 })  # fmt: skip
         key = [source, version, keep_other_versions]
         with self._transaction() as con:
@@ -373,7 +378,8 @@ class Store:
         table_name = f"result_{name}"
         frame: pa.Table | None = None
         rows: list[str] = []
-        if isinstance(data, pd.DataFrame):
+        pandas = sys.modules.get("pandas")  # a DataFrame means pandas is loaded already
+        if pandas is not None and isinstance(data, pandas.DataFrame):
             frame = pa.Table.from_pandas(data, preserve_index=False)
         elif isinstance(data, pa.Table):
             frame = data
@@ -431,7 +437,7 @@ class Store:
 
     def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run a SQL query; the result as a pandas DataFrame."""
-        return self._run(query, params).to_pandas()
+        return self._run(query, params).to_pandas()  # pyarrow imports pandas here
 
     def arrow(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pa.Table:
         """Run a SQL query; the result as an Arrow table."""
@@ -451,12 +457,25 @@ class Store:
                               expected="a valid query over the store's tables") from None
         return table
 
-    def models(self, *, source: str | None = None, version: str | None = None) -> list[Treaty]:
-        """The stored models (optionally of one import), read back from ``model_json``, sorted by id."""
-        query = "select model_json from treaties where (? is null or source = ?) and (? is null or version = ?)" \
-                " order by id, source, version"
-        rows = self._connection().execute(query, [source, source, version, version]).fetchall()
-        return [Treaty.model_validate_json(text) for (text,) in rows]
+    def models(self, *, source: str | None = None, version: str | None = None,
+               ids: Iterable[str] | None = None) -> list[Treaty]:
+        """The stored models (optionally of one import, optionally only those with the given ``ids``), read
+        back from ``model_json``, sorted by id."""
+        return read.models(self._connection(), source, version, ids)
+
+    def imports(self) -> list[tuple[str, str, int]]:
+        """Every import in the store: ``(source, version, number of treaties)``, sorted."""
+        return read.imports(self._connection())
+
+    def pick_import(self, source: str | None = None, version: str | None = None) -> tuple[str, str]:
+        """The import named by ``source`` and ``version`` (either may be left out when only one import
+        fits), or the store's only import."""
+        return read.pick_import(self._connection(), self.path, source, version)
+
+    def world(self, source: str | None = None, version: str | None = None, *,
+              exclude: Iterable[str] = ()) -> StoredWorld:
+        """One import read for the world commands (see :class:`StoredWorld`), by a few SQL queries."""
+        return read.read_world(self._connection(), self.path, source, version, exclude=exclude)
 
     def counts(self) -> dict[str, int]:
         """Rows per store table, for a quick look."""

@@ -53,13 +53,9 @@ Obligations
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-import duckdb
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from foedus.errors import FoedusError
 from foedus.evaluate.results import LifecycleResult
@@ -75,6 +71,11 @@ from foedus.world.world import (
     norm_spans,
 )
 
+if TYPE_CHECKING:  # DuckDB, pyarrow and pandas are imported where they are used: point queries need none
+    import duckdb
+    import pandas as pd
+    import pyarrow as pa
+
 __all__ = [
     "CATEGORY_COLUMNS",
     "DYAD_COLUMNS",
@@ -85,11 +86,13 @@ __all__ = [
     "Obligations",
     "TreatyWindow",
     "default_last_year",
+    "duty_edge_rows",
     "duty_edges",
     "dyad_years",
     "flatten",
     "flatten_world",
     "in_force_interval",
+    "merge",
 ]
 
 FIRST_YEAR = 1816
@@ -152,7 +155,9 @@ class Duty:
 
 @dataclass(frozen=True)
 class Obligations:
-    """Models flattened into windows, memberships and duties; ``skipped`` says which models had no dates."""
+    """Models flattened into windows, memberships and duties; ``skipped`` says which models had no dates.
+    ``categories`` maps a treaty with a window to the categories of all its norms that exist under its
+    reading (every kind, permissions included: what makes two members allies in a world)."""
 
     windows: tuple[TreatyWindow, ...]
     memberships: tuple[Membership, ...]
@@ -160,6 +165,7 @@ class Obligations:
     skipped: tuple[str, ...]
     latest_year: int | None
     aliases: dict[int, frozenset[str]]
+    categories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def treaty_ids(self) -> tuple[str, ...]:
@@ -237,6 +243,7 @@ def flatten(models: Iterable[Treaty], *, lifecycles: Mapping[str, LifecycleResul
     skipped: list[str] = []
     latest: int | None = None
     aliases: dict[int, set[str]] = {}
+    categories: dict[str, tuple[str, ...]] = {}
     for model in checked_models(models):
         for when in named_dates(model):
             if latest is None or when.year > latest:
@@ -268,6 +275,7 @@ def flatten(models: Iterable[Treaty], *, lifecycles: Mapping[str, LifecycleResul
                 memberships.append(Membership(model.id, span.party, cow, span.start, span.end))
         party_ids = {p.party for p in lifecycle.parties} | set(cows)
         norms = existing_norms(ct) if ct is not None else model.norms
+        categories[model.id] = tuple(sorted({norm.category for norm in norms}))
         for ns in norm_spans(norms, lifecycle):
             norm = ns.norm
             if norm.kind not in BINDING_KINDS:
@@ -276,7 +284,27 @@ def flatten(models: Iterable[Treaty], *, lifecycles: Mapping[str, LifecycleResul
                                _who(norm.bearer, party_ids), _who(norm.counterparty, party_ids),
                                tuple(norm.threat), ns.start, ns.end))
     return Obligations(tuple(windows), tuple(memberships), tuple(duties), tuple(skipped), latest,
-                       {cow: frozenset(names) for cow, names in aliases.items()})
+                       {cow: frozenset(names) for cow, names in aliases.items()}, categories)
+
+
+def merge(*parts: Obligations) -> Obligations:
+    """Several flattenings as one (e.g. a world's treaty files and the alliances of a store); a treaty id
+    in two parts is an error."""
+    seen: dict[str, int] = {}
+    for i, part in enumerate(parts):
+        for tid in (*part.treaty_ids, *(s.split(": ", 1)[0] for s in part.skipped)):
+            if seen.setdefault(tid, i) != i:
+                raise FoedusError(f"treaty id {tid!r} appears twice", expected="one model per treaty id")
+    years = [part.latest_year for part in parts if part.latest_year is not None]
+    aliases: dict[int, set[str]] = {}
+    for part in parts:
+        for cow, names in part.aliases.items():
+            aliases.setdefault(cow, set()).update(names)
+    return Obligations(
+        tuple(w for part in parts for w in part.windows), tuple(m for part in parts for m in part.memberships),
+        tuple(d for part in parts for d in part.duties), tuple(s for part in parts for s in part.skipped),
+        max(years) if years else None, {cow: frozenset(names) for cow, names in aliases.items()},
+        {tid: cats for part in parts for tid, cats in part.categories.items()})
 
 
 def flatten_world(world: World) -> Obligations:
@@ -319,6 +347,8 @@ def _mask(category: str) -> int:
 def _register(con: duckdb.DuckDBPyConnection, flat: Obligations) -> list[Duty]:
     """Register ``spells`` (the memberships; ``t`` is the window's position in ``flat.windows``) and
     ``duties`` (``d`` is the position in the list returned: the duties of models with a window)."""
+    import pyarrow as pa
+
     index = {w.treaty: i for i, w in enumerate(flat.windows)}
     spells = pa.table({
         "t": pa.array([index[m.treaty] for m in flat.memberships], pa.int32()),
@@ -345,6 +375,8 @@ def _register(con: duckdb.DuckDBPyConnection, flat: Obligations) -> list[Duty]:
 def _run(flat: Obligations, query: str, cap: str) -> tuple[pa.Table, list[Duty]]:
     """``query`` over the tables of ``flat`` (see ``_register``), with ``cap`` (a SQL date) for ``$cap``;
     also the duties that ``d`` numbers."""
+    import duckdb
+
     con = duckdb.connect()
     try:
         duties = _register(con, flat)
@@ -382,6 +414,48 @@ def _edge_table(flat: Obligations, order: str) -> tuple[pa.Table, list[Duty]]:
         where lo < hi
         order by {order}
     """, _NO_END)
+
+
+EdgeRow = tuple[int, int, int, int, date, "date | None"]
+
+
+def duty_edge_rows(flat: Obligations) -> tuple[list[EdgeRow], list[Duty]]:
+    """The rows of ``_edge_table`` computed in plain Python: ``(obligor, beneficiary, t, d, start, end)``,
+    sorted by beneficiary, obligor, ``t``, ``d`` and start (``t``, ``d``: as in ``_register``; ``end`` None
+    when open). The point queries index these, so that a query loads neither DuckDB nor pyarrow (nor,
+    through them, pandas); a test checks that they equal the SQL's rows."""
+    index = {w.treaty: i for i, w in enumerate(flat.windows)}
+    duties = [d for d in flat.duties if d.treaty in index]
+    by_treaty: dict[int, list[tuple[int, str | None, str | None, date | None, date | None]]] = {}
+    for number, duty in enumerate(duties):
+        by_treaty.setdefault(index[duty.treaty], []).append(
+            (number, duty.bearer, duty.counterparty, duty.start, duty.end))
+    members: dict[int, list[Membership]] = {}
+    for m in flat.memberships:
+        members.setdefault(index[m.treaty], []).append(m)
+    cap = date(9999, 12, 31)  # the SQL's stand-in for an open end
+    rows: list[EdgeRow] = []
+    for t, spells in members.items():
+        binding = by_treaty.get(t)
+        if not binding:
+            continue
+        for a in spells:
+            for b in spells:
+                if a.state == b.state:
+                    continue
+                lo = max(a.start, b.start)
+                hi = min(a.end or cap, b.end or cap)
+                if lo >= hi:
+                    continue
+                for d, bearer, counterparty, d_start, d_end in binding:
+                    if (bearer is None or bearer == a.party) and (counterparty is None or counterparty == b.party):
+                        # a duty binds only within its own window (the instruments that bring and end it)
+                        start = lo if d_start is None else max(lo, d_start)
+                        end = hi if d_end is None else min(hi, d_end)
+                        if start < end:
+                            rows.append((a.state, b.state, t, d, start, None if end == cap else end))
+    rows.sort(key=lambda r: (r[1], r[0], r[2], r[3], r[4], r[5] or cap))
+    return rows, duties
 
 
 def dyad_years(
@@ -427,7 +501,7 @@ def dyad_years(
                     f"DATE '{last_year + 1:04d}-01-01'")
     if arrow:
         return table.replace_schema_metadata({"skipped": "\n".join(flat.skipped)})
-    frame = table.to_pandas().astype(DYAD_DTYPES)
+    frame = table.to_pandas().astype(DYAD_DTYPES)  # pyarrow imports pandas here
     frame.attrs["skipped"] = list(flat.skipped)
     return frame
 

@@ -47,21 +47,27 @@ whether each clause's conditions are met (evaluate the treaty with a timeline fo
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from foedus.dates import parse_iso
 from foedus.errors import FoedusError
 from foedus.model.treaty import Treaty
-from foedus.world.dyads import Obligations, _as_flat, _edge_table
+from foedus.world.dyads import Obligations, _as_flat, duty_edge_rows
 from foedus.world.world import World
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported where a DataFrame is made: the command line needs none
+
+
+def _frame(rows: Any, columns: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(columns))
 
 __all__ = [
     "AssistanceEdge",
@@ -73,6 +79,7 @@ __all__ = [
     "who_must_assist",
 ]
 
+Verdicts = Mapping[tuple[int, str, str], tuple[bool | None, str]]
 _EPOCH = date(1970, 1, 1)
 _OPEN = np.iinfo(np.int32).max
 _EFFECTS = {"defence": "join", "offence": "join", "neutrality": "stay neutral", "consultation": "consult"}
@@ -145,6 +152,8 @@ class AssistanceNode:
 
 
 _EDGE_COLUMNS = ("obligor", "beneficiary", "treaty", "norm", "category", "depth", "effect", "side", "condition")
+_IN_FORCE_COLUMNS = ("treaty", "title", "entry_into_force", "ended_on", "members", "categories")
+_ALLY_COLUMNS = ("ally", "treaty", "obligations", "owes", "owed")
 _NODE_COLUMNS = ("state", "role", "side", "depth", "conflicted")
 
 
@@ -222,13 +231,18 @@ class AssistanceGraph:
     def to_frame(self) -> pd.DataFrame:
         """The edges, one row each: ``obligor, beneficiary, treaty, norm, category, depth, effect, side,
         condition``."""
-        return pd.DataFrame(self._found.arrays_by_column(), columns=list(_EDGE_COLUMNS))
+        return _frame(self._found.arrays_by_column(), _EDGE_COLUMNS)
 
     def nodes_frame(self) -> pd.DataFrame:
         """The nodes, one row each: ``state, role, side, depth, conflicted``."""
-        frame = pd.DataFrame([asdict(n) for n in self.nodes], columns=list(_NODE_COLUMNS))
+        frame = _frame([asdict(n) for n in self.nodes], _NODE_COLUMNS)
         frame["depth"] = frame["depth"].astype("Int64")
         return frame
+
+    def edge_rows(self) -> list[dict[str, Any]]:
+        """The edges as plain records (the columns of ``to_frame``), in cascade order."""
+        return [dict(zip(_EDGE_COLUMNS, row, strict=True))
+                for row in zip(*(self._columns[c] for c in _EDGE_COLUMNS), strict=True)]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -237,8 +251,7 @@ class AssistanceGraph:
             "on": self.on.isoformat(),
             "max_depth": self.max_depth,
             "nodes": [asdict(n) for n in self.nodes],
-            "edges": [dict(zip(_EDGE_COLUMNS, row, strict=True))
-                      for row in zip(*(self._columns[c] for c in _EDGE_COLUMNS), strict=True)],
+            "edges": self.edge_rows(),
         }
 
     def side(self, name: str) -> list[int]:
@@ -277,14 +290,14 @@ class WorldIndex:
             self._by_treaty.setdefault(index[m.treaty], []).append(row)
 
         # directed duty edges between states, sorted by beneficiary (and a second order by obligor);
-        # dates as days since 1970-01-01 (a date32 is that number), an open end as _OPEN
-        table, self.duties = _edge_table(flat, "beneficiary, obligor, t, d, start")
-        self._e_obligor = table.column("obligor").to_numpy()
-        self._e_beneficiary = table.column("beneficiary").to_numpy()
-        self._e_treaty = table.column("t").to_numpy()
-        self._e_duty = table.column("d").to_numpy()
-        self._e_start = table.column("start").cast(pa.int32()).to_numpy()
-        self._e_end = pc.fill_null(table.column("end").cast(pa.int32()), _OPEN).to_numpy()
+        # dates as days since 1970-01-01, an open end as _OPEN
+        edges, self.duties = duty_edge_rows(flat)
+        self._e_obligor = np.array([e[0] for e in edges], np.int32)
+        self._e_beneficiary = np.array([e[1] for e in edges], np.int32)
+        self._e_treaty = np.array([e[2] for e in edges], np.int32)
+        self._e_duty = np.array([e[3] for e in edges], np.int32)
+        self._e_start = np.array([_day(e[4]) for e in edges], np.int32)
+        self._e_end = np.array([_OPEN if e[5] is None else _day(e[5]) for e in edges], np.int32)
         self._by_obligor = np.lexsort((self._e_duty, self._e_treaty, self._e_beneficiary, self._e_obligor))
         self._ob_keys = self._e_obligor[self._by_obligor]
         self._duty_category = [d.category for d in self.duties]
@@ -327,6 +340,10 @@ class WorldIndex:
     def treaties_in_force(self, on: date | str) -> pd.DataFrame:
         """Models in force on ``on``: ``treaty, title, entry_into_force, ended_on, members, categories``
         (members: COW codes that are members that day; categories: of the binding norms), by treaty id."""
+        return _frame(self.in_force_rows(on), _IN_FORCE_COLUMNS)
+
+    def in_force_rows(self, on: date | str) -> list[dict[str, Any]]:
+        """The rows of ``treaties_in_force`` as plain records."""
         day = as_day(on)
         d = _day(day)
         rows = []
@@ -339,13 +356,16 @@ class WorldIndex:
                          "ended_on": window.end, "members": members,
                          "categories": list(self._categories.get(name, ()))})
         rows.sort(key=lambda r: str(r["treaty"]))
-        return pd.DataFrame(rows, columns=["treaty", "title", "entry_into_force", "ended_on", "members",
-                                           "categories"])
+        return rows
 
     def allies(self, state: int | str, on: date | str) -> pd.DataFrame:
         """Who shares a treaty in force with ``state`` on ``on``: one row per (ally, treaty) with
         ``obligations`` (categories binding either way), ``owes`` (what ``state`` owes the ally) and
         ``owed`` (what the ally owes ``state``), sorted by ally and treaty."""
+        return _frame(self.allies_rows(state, on), _ALLY_COLUMNS)
+
+    def allies_rows(self, state: int | str, on: date | str) -> list[dict[str, Any]]:
+        """The rows of ``allies`` as plain records."""
         code = as_state(state)
         d = _day(as_day(on))
         owes: dict[tuple[int, int], set[str]] = {}
@@ -368,12 +388,18 @@ class WorldIndex:
             mine, theirs = owes.get((ally, t), set()), owed.get((ally, t), set())
             rows.append({"ally": ally, "treaty": self._treaty_names[t], "obligations": sorted(mine | theirs),
                          "owes": sorted(mine), "owed": sorted(theirs)})
-        return pd.DataFrame(rows, columns=["ally", "treaty", "obligations", "owes", "owed"])
+        return rows
 
     def who_must_assist(self, attacker: int | str, target: int | str, on: date | str, *,
-                        max_depth: int | None = None) -> AssistanceGraph:
+                        max_depth: int | None = None, verdicts: Verdicts | None = None) -> AssistanceGraph:
         """The obligations that an attack by ``attacker`` on ``target`` on ``on`` sets off, with the
-        cascade through further alliances (the rule is in the module docstring)."""
+        cascade through further alliances (the rule is in the module docstring).
+
+        ``verdicts`` replaces the named-threat test for the direct obligations (round 1) that it names:
+        ``(obligor, treaty, norm) -> (holds, why)``, where ``holds`` is whether the norm's trigger
+        condition holds against this attack (True, False, or None when the record cannot tell), as the
+        treaty's own evaluation found (:func:`foedus.world.view.assess`). Only True brings the
+        obligor in; otherwise ``why`` is the edge's condition."""
         a = as_state(attacker, "attacker")
         b = as_state(target, "target")
         if a == b:
@@ -430,6 +456,19 @@ class WorldIndex:
                         hits = at[duties[at] == duty]
                         unconditional[hits] = False
                         conditions.update(dict.fromkeys(hits.tolist(), text))
+            if level == 1 and verdicts:
+                obligors_now, treaties_now = self._e_obligor[rows], self._e_treaty[rows]
+                for i in range(len(rows)):
+                    key = (int(obligors_now[i]), self._treaty_names[int(treaties_now[i])],
+                           self.duties[int(duties[i])].norm)
+                    given = verdicts.get(key)
+                    if given is not None:
+                        holds, why = given
+                        unconditional[i] = holds is True
+                        if holds is True:
+                            conditions.pop(i, None)
+                        else:
+                            conditions[i] = why
             parts.append((level, rows, ben_side, conditions))
             obligors = self._e_obligor[rows]
             joining = (effect <= 1) & unconditional
@@ -531,7 +570,8 @@ def allies(models: Models, state: int | str, on: date | str) -> pd.DataFrame:
 
 
 def who_must_assist(models: Models, attacker: int | str, target: int | str,
-                    on: date | str, *, max_depth: int | None = None) -> AssistanceGraph:
+                    on: date | str, *, max_depth: int | None = None,
+                    verdicts: Verdicts | None = None) -> AssistanceGraph:
     """Who must assist whom if ``attacker`` attacks ``target`` on ``on``, as a graph (see the module
-    docstring for the cascade rule)."""
-    return index_for(models).who_must_assist(attacker, target, on, max_depth=max_depth)
+    docstring for the cascade rule, and ``WorldIndex.who_must_assist`` for ``verdicts``)."""
+    return index_for(models).who_must_assist(attacker, target, on, max_depth=max_depth, verdicts=verdicts)

@@ -357,11 +357,12 @@ class World:
     # --- building ---------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, treaty_files: Sequence[str], timeline_file: str | None = None,
+    def load(cls, treaty_files: Sequence[str], timeline_file: str | Timeline | None = None,
              readings: dict[str, list[str]] | None = None, *, models: Sequence[Treaty] = ()) -> World:
         """Literate treaty files (and further ``models``, e.g. imported ones, after them) with the
-        timeline in ``timeline_file`` (none: no events). ``readings`` maps a treaty id to the reading
-        words for it (named readings or ``point=option``); other treaties use their default reading."""
+        timeline in ``timeline_file`` (or that timeline, as read; none: no events). ``readings`` maps a
+        treaty id to the reading words for it (named readings or ``point=option``); other treaties use
+        their default reading."""
         from foedus.model.load import load_treaty
         from foedus.parse.timeline import read_timeline
 
@@ -374,8 +375,9 @@ class World:
                                   where=smap.locate(("id",)), expected="one model per treaty id")
             sources[treaty.id] = (str(path), smap)
             loaded.append(treaty)
-        timeline = read_timeline(timeline_file) if timeline_file else None
-        return cls._build([*loaded, *models], timeline, readings, sources)
+        timeline = timeline_file if isinstance(timeline_file, Timeline) or not timeline_file \
+            else read_timeline(timeline_file)
+        return cls._build([*loaded, *models], timeline or None, readings, sources)
 
     @classmethod
     def from_models(cls, models: Sequence[Treaty], timeline: Timeline | None = None, *,
