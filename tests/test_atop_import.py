@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import date
 from pathlib import Path
 
@@ -306,9 +305,7 @@ def test_not_a_code_is_reported(tmp_path: Path) -> None:
 
 def test_all_765_alliances_import_and_compile() -> None:
     alliances = shared_file("atop/atop5_0_alliance_level.csv")
-    start = time.perf_counter()
     result = import_atop(alliances)
-    assert time.perf_counter() - start < 10
     assert len(result) == 765
     assert len({m.id for m in result.models}) == 765
     for model in result.models:

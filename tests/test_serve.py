@@ -7,7 +7,6 @@ import inspect
 import json
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -352,13 +351,11 @@ def test_socket_refuses_foreign_host_names(server: tuple[str, int]) -> None:
     assert request(server, "GET", "/api/catalog", headers={"Host": "localhost:1234"})[0] == 200
 
 
-def test_status_latency(server: tuple[str, int]) -> None:
-    request(server, "GET", f"/api/status?{Q}&on=1960-01-01")  # warm the cache
-    times = []
+def test_status_answers_every_year(server: tuple[str, int]) -> None:
+    """The explorer answers a status on each year of the record (its latency is measured by the benchmarks)."""
+    in_force = []
     for year in range(1950, 1986):
-        t0 = time.perf_counter()
-        code, _, _ = request(server, "GET", f"/api/status?{Q}&on={year}-06-01")
-        times.append(time.perf_counter() - t0)
+        code, _, body = request(server, "GET", f"/api/status?{Q}&on={year}-06-01")
         assert code == 200
-    times.sort()
-    assert times[len(times) // 2] < 0.25  # a generous bound for a slow machine; typically a few ms
+        in_force.append(json.loads(body)["status"]["in_force"])
+    assert in_force == [year < 1980 for year in range(1950, 1986)]
