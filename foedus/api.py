@@ -127,8 +127,15 @@ def open_sessions(treaty_file: str | Path, events_file: str | Path | Timeline | 
     """One session per reading, reading the treaty and the timeline files once (``events_file`` may
     also be a timeline already read, e.g. several merged)."""
     treaty, smap = load_treaty(str(treaty_file))
-    timeline = events_file if isinstance(events_file, Timeline) else \
-        read_timeline(events_file) if events_file else empty_timeline()
+    if isinstance(events_file, Timeline):
+        timeline = events_file
+    elif events_file:
+        from foedus.compile import treaty_vocabulary
+
+        # the timeline may use the event types the treaty declares
+        timeline = read_timeline(events_file, treaty_vocabulary(treaty, smap, str(treaty_file)))
+    else:
+        timeline = empty_timeline()
     sessions = []
     for reading in readings:
         compiled = compile_treaty(treaty, reading, smap=smap, file=str(treaty_file))

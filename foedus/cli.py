@@ -73,13 +73,14 @@ def _sessions(treaty: Path, events: list[Path] | None, added: list[str] | None,
               readings: list[list[str] | None]) -> list[Session]:
     """The treaty compiled under each reading, bound to the timelines and the added events (read once)."""
     from foedus.api import Session, empty_timeline
-    from foedus.compile import compile_treaty
+    from foedus.compile import compile_treaty, treaty_vocabulary
     from foedus.evaluate import bind_timeline
     from foedus.model.load import load_treaty
     from foedus.what_if import read_timelines
 
     model, smap = load_treaty(str(treaty))
-    timeline = read_timelines(events or [], added or [], model.id) or empty_timeline()
+    vocab = treaty_vocabulary(model, smap, str(treaty))  # the timeline may use the types the treaty declares
+    timeline = read_timelines(events or [], added or [], model.id, vocab) or empty_timeline()
     out = []
     for reading in readings:
         compiled = compile_treaty(model, reading, smap=smap, file=str(treaty))
@@ -93,10 +94,12 @@ def _timeline_arg(events: list[Path] | None, added: list[str] | None, treaty: Pa
         return events[0]
     if not added and not events:
         return None
+    from foedus.compile import treaty_vocabulary
     from foedus.model.load import load_treaty
     from foedus.what_if import read_timelines
 
-    return read_timelines(events or [], added or [], load_treaty(str(treaty))[0].id)
+    model, smap = load_treaty(str(treaty))
+    return read_timelines(events or [], added or [], model.id, treaty_vocabulary(model, smap, str(treaty)))
 
 
 def _default_on(session: Session) -> date:

@@ -76,10 +76,19 @@ def _day(on: str) -> date:
         raise FoedusError(str(exc), where=Location("--on"), expected="a date YYYY-MM-DD") from None
 
 
-def _timeline(events: list[Path] | None, added: list[str] | None) -> Timeline | None:
+def _timeline(events: list[Path] | None, added: list[str] | None, treaty: list[Path] | None = None
+              ) -> Timeline | None:
     from foedus.what_if import read_timelines
 
-    return read_timelines(events or [], added or [])
+    vocab = None
+    if treaty and (events or added):  # the timelines may use the event types the treaty files declare
+        from foedus.compile import vocabulary_of
+        from foedus.model.load import load_treaty
+
+        loaded = {str(path): load_treaty(str(path)) for path in treaty}
+        vocab = vocabulary_of([model for model, _ in loaded.values()],
+                              {model.id: (path, smap) for path, (model, smap) in loaded.items()})
+    return read_timelines(events or [], added or [], vocab=vocab)
 
 
 def _view(treaty: list[Path] | None, events: list[Path] | None, added: list[str] | None, atop: Path | None,
@@ -87,7 +96,7 @@ def _view(treaty: list[Path] | None, events: list[Path] | None, added: list[str]
           quiet: bool) -> WorldView:
     from foedus.world.view import open_world
 
-    return open_world(treaty or [], _timeline(events, added), atop=atop, members=members, states=states,
+    return open_world(treaty or [], _timeline(events, added, treaty), atop=atop, members=members, states=states,
                       store=store, store_import=store_import, step=lambda what: _progress(not quiet, what))
 
 
@@ -186,7 +195,7 @@ def atop_codes(treaty: Annotated[Path, typer.Argument(metavar="TREATY", help="A 
 
     model, smap = load_treaty(str(treaty))
     ct = compile_treaty(model, reading, smap=smap, file=str(treaty))
-    timeline = read_timelines(events or [], added or [], model.id)
+    timeline = read_timelines(events or [], added or [], model.id, ct.vocabulary)
     bound = bind_timeline(ct, timeline) if timeline is not None else None
     codes = derive_codes(ct, bound, states=read_states(states) if states else None)
     data = {"treaty": codes.treaty, "codes": codes.codes, "notes": codes.notes}
@@ -446,7 +455,7 @@ def world_status(treaty_id: Annotated[str, typer.Argument(metavar="TREATY_ID", h
             extra = db.models(source=picked[0], version=picked[1])
     from foedus.world.view import why_not_in_force
 
-    timeline = _timeline(events, added)
+    timeline = _timeline(events, added, treaty)
     with _progress(not as_json, "evaluating the world"):
         world = World.load([str(t) for t in treaty or []], timeline, {treaty_id: reading} if reading else None,
                            models=extra)

@@ -20,7 +20,7 @@ from foedus.compile.conditions import EVENT_FIELDS, FUNCTIONS
 from foedus.evaluate import machines
 from foedus.evaluate.rules import RULES
 from foedus.model import schema as schema_module
-from foedus.model.events import vocabulary
+from foedus.model.events import ATTRIBUTE_TYPES, vocabulary
 from foedus.model.general_law import general_points
 from foedus.model.treaty import (
     ActPattern,
@@ -457,6 +457,29 @@ def generate() -> str:
         attributes = ", ".join(f"`{a}`" for a in kind.attributes) or "—"
         out.append(f"| `{name}` | {kind.scope} | {role(kind.actors)} | {role(kind.targets)} | {attributes} | "
                    f"{kind.says} |")
+    out += ["", "### Declaring event types", "",
+            "A treaty whose clauses turn on acts or facts the table lacks declares them in a model block, in the",
+            "same form as the built-in ones; its norms may then be triggered, fulfilled or broken by them, and",
+            "every timeline read for the treaty (YAML, CSV, Parquet, `--add-event`, the explorer) may record them.",
+            "A YAML timeline may declare types of its own the same way, for events it records. A declared type",
+            "is checked like a built-in one: its roles' numbers of states, its `treaty:` (`required` for acts",
+            "under a treaty), every attribute's type. A built-in name cannot be redefined; a name two files",
+            "declare must be declared alike.", "", "```yaml",
+            "event_types:",
+            "  organ_of_consultation_met:",
+            "    says: the Organ of Consultation meets and agrees on measures",
+            "    scope: act            # act: an act under a treaty; world: a fact about the world",
+            "    actors: [1, null]     # at least one state, no upper limit",
+            "    targets: [0, 0]",
+            "    treaty: required",
+            "    attributes:",
+            "      measures: {type: text, says: the measures agreed}",
+            "      convoked_by: {type: state, says: the party that asked for the meeting}",
+            "      session: {type: choice, options: [ordinary, extraordinary], says: the kind of session}",
+            "```", "",
+            "Attribute types: " + ", ".join(f"`{t}`" for t in ATTRIBUTE_TYPES) + ". A `state` or `states` value",
+            "is checked against the states the treaties and the timeline know; a `choice` takes one of its",
+            "`options`."]
     out += ["", "## Lifecycle rules", "",
             "The evaluator settles each day in date order: what time brings at the start of the day, the acts of",
             "the day through these rules, then every event against the norms in effect, then the effects that",

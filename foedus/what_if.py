@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from foedus.errors import FoedusError, Location
-from foedus.model.events import Event, State, Timeline
+from foedus.model.events import Event, State, Timeline, Vocabulary
 
 __all__ = ["ADDED_SOURCE", "merge_timelines", "parse_added_event", "read_timelines"]
 
@@ -46,9 +46,11 @@ def _value(text: str) -> Any:
     return text
 
 
-def parse_added_event(text: str, number: int = 1, treaty: str | None = None) -> Event:
+def parse_added_event(text: str, number: int = 1, treaty: str | None = None,
+                      vocab: Vocabulary | None = None) -> Event:
     """One ``--add-event`` text as an event (see the module docstring); ``number`` names it in errors and
-    in its id (``added-N``); ``treaty`` is the treaty an act concerns when the text names none."""
+    in its id (``added-N``); ``treaty`` is the treaty an act concerns when the text names none; ``vocab``
+    the event types it may use (default: the built-in ones)."""
     from foedus.model.events import vocabulary
     from foedus.parse.located_yaml import SourceMap
     from foedus.parse.timeline import events_from_tree
@@ -73,17 +75,19 @@ def parse_added_event(text: str, number: int = 1, treaty: str | None = None) -> 
             entry[key] = value
         else:
             entry[key] = _value(value)
-    kind = vocabulary().get(str(entry["type"]))
+    vocab = vocab if vocab is not None else vocabulary()
+    kind = vocab.get(str(entry["type"]))
     if treaty is not None and "treaty" not in entry and kind is not None and kind.treaty == "required":
         entry["treaty"] = treaty
     try:
-        events, _ = events_from_tree({"events": [entry]}, SourceMap(where), where)
+        events, _ = events_from_tree({"events": [entry]}, SourceMap(where), where, vocabulary=vocab)
     except FoedusError as exc:
         raise FoedusError(f"{text!r}: {exc.message}", where=Location(where), expected=exc.expected) from None
     return dataclasses.replace(events[0], line=None, file=where)
 
 
-def merge_timelines(timelines: Sequence[Timeline], added: Sequence[Event] = ()) -> Timeline:
+def merge_timelines(timelines: Sequence[Timeline], added: Sequence[Event] = (),
+                    vocab: Vocabulary | None = None) -> Timeline:
     """Several timelines and added events as one timeline, checked as one (no duplicated or contradictory
     events). A state declared in two files must be declared alike. An event id that an earlier file
     already uses is prefixed with its own timeline's id (``other-timeline:L12``)."""
@@ -108,27 +112,32 @@ def merge_timelines(timelines: Sequence[Timeline], added: Sequence[Event] = ()) 
             ids.add(event.id)
             events.append(event)
     events += added
+    for timeline in timelines:  # the event types each declared, declared alike where two declare one
+        if timeline.vocabulary is not None:
+            vocab = timeline.vocabulary if vocab is None else vocab.merged(
+                timeline.vocabulary, Location(timeline.file or timeline.id))
     names = [t.id for t in timelines] + (["what-if"] if added else [])
     description = "; ".join(t.description for t in timelines if t.description)
     if added:
         description = (description + "; " if description else "") + f"{len(added)} event(s) added on the command line"
     file = timelines[0].file if len(timelines) == 1 else None
     return build_timeline(" + ".join(names), description, events, states, file,
-                          hypothetical=bool(added) or any(t.hypothetical for t in timelines))
+                          hypothetical=bool(added) or any(t.hypothetical for t in timelines), vocabulary=vocab)
 
 
-def read_timelines(paths: Sequence[str | Path], added: Sequence[str] = (), treaty: str | None = None
-                   ) -> Timeline | None:
-    """The timelines in ``paths`` and the ``--add-event`` texts ``added`` as one timeline (None: neither)."""
+def read_timelines(paths: Sequence[str | Path], added: Sequence[str] = (), treaty: str | None = None,
+                   vocab: Vocabulary | None = None) -> Timeline | None:
+    """The timelines in ``paths`` and the ``--add-event`` texts ``added`` as one timeline (None: neither).
+    ``vocab``: the event types they may use besides those a file declares (the treaties' own)."""
     from foedus.parse.timeline import read_timeline
 
-    timelines = [read_timeline(path) for path in paths]
-    events = [parse_added_event(text, i, treaty) for i, text in enumerate(added, start=1)]
+    timelines = [read_timeline(path, vocab) for path in paths]
+    events = [parse_added_event(text, i, treaty, vocab) for i, text in enumerate(added, start=1)]
     if not timelines and not events:
         return None
     if not timelines:
         from foedus.parse.timeline import build_timeline
 
         return build_timeline("what-if", f"{len(events)} event(s) added on the command line", events, {},
-                              None, hypothetical=True)
-    return merge_timelines(timelines, events)
+                              None, hypothetical=True, vocabulary=vocab)
+    return merge_timelines(timelines, events, vocab)

@@ -3,6 +3,7 @@ every reference checked. Evaluation never looks at the raw model again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -14,7 +15,7 @@ from foedus.compile.readings import Reading, choose_reading
 from foedus.compile.states import StateRegistry
 from foedus.dates import Duration, Rounding
 from foedus.errors import FoedusError, Location, expected_one_of
-from foedus.model.events import State, vocabulary
+from foedus.model.events import State, Vocabulary, vocabulary
 from foedus.model.general_law import general_points, reading_points
 from foedus.model.treaty import ActPattern, Instrument, Norm, Notice, ReadingRef, Treaty, Withdrawal
 from foedus.parse.located_yaml import SourceMap
@@ -175,6 +176,7 @@ class CompiledTreaty:
     file: str
     smap: SourceMap | None = None
     notes: list[str] = field(default_factory=list)
+    vocabulary: Vocabulary = field(default_factory=vocabulary)  # built-in event types and those it declares
 
     @property
     def id(self) -> str:
@@ -377,6 +379,7 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
     points = {p.id: set(p.options) for p in reading_points(treaty)}
     cc = ConditionCompiler(treaty.id, party_ids, registry, points, Location(file))
     norms = []
+    vocab = treaty_vocabulary(treaty, smap, file)
     seen: dict[str, int] = {}
     for i, norm in enumerate(treaty.norms):
         if norm.id in seen:
@@ -393,9 +396,29 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
                     raise FoedusError(f"norm {norm.id!r} names instrument {ref!r}, which the model does not declare",
                                       where=locate(("norms", i, key)),
                                       expected="the id of an instrument under `instruments:`")
-        norms.append(_compile_norm(norm, i, cc, locate, duration, party_ids, chosen.as_dict()))
+        norms.append(_compile_norm(norm, i, cc, locate, duration, party_ids, chosen.as_dict(), vocab))
     return CompiledTreaty(treaty=treaty, reading=chosen, lifecycle=lifecycle, norms=tuple(norms),
-                          registry=registry, file=file, smap=smap)
+                          registry=registry, file=file, smap=smap, vocabulary=vocab)
+
+
+def vocabulary_of(treaties: Iterable[Treaty], sources: Mapping[str, tuple[str, SourceMap]] | None = None
+                  ) -> Vocabulary:
+    """The event types a timeline read for ``treaties`` may use: the built-in ones and every treaty's own
+    (``sources``: each treaty's file and source map, to locate errors)."""
+    vocab = vocabulary()
+    for treaty in treaties:
+        if treaty.event_types:
+            file, smap = (sources or {}).get(treaty.id, (treaty.id, None))
+            vocab = vocab.merged(treaty_vocabulary(treaty, smap, file), Location(file))
+    return vocab
+
+
+def treaty_vocabulary(treaty: Treaty, smap: SourceMap | None = None, file: str | None = None) -> Vocabulary:
+    """The built-in event types and those ``treaty`` declares under `event_types:`, checked like them."""
+    if not treaty.event_types:
+        return vocabulary()
+    return vocabulary().extended(treaty.event_types, where=Location(file or treaty.id), smap=smap,
+                                 path=("event_types",))
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -508,9 +531,8 @@ def _condition(cc: ConditionCompiler, text: str, names: set[str], where: Locatio
 
 
 def _compile_norm(norm: Norm, i: int, cc: ConditionCompiler, locate: Any, duration: Any,
-                  party_ids: tuple[str, ...], options: dict[str, str]) -> CompiledNorm:
+                  party_ids: tuple[str, ...], options: dict[str, str], vocab: Vocabulary) -> CompiledNorm:
     base: tuple[str | int, ...] = ("norms", i)
-    vocab = vocabulary()
     names = {"bearer", "counterparty"}
     bind: list[tuple[str, Compiled]] = []
     trigger_when = None

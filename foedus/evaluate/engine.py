@@ -26,22 +26,23 @@ from foedus.compile.conditions import Facts
 from foedus.evaluate import rules
 from foedus.evaluate.ledger import Ledger
 from foedus.evaluate.norms import NormBook
-from foedus.model.events import Event, vocabulary
+from foedus.model.events import Event, Vocabulary
 
 
 class Run:
     """One evaluation in progress: the ledger and the norm book with every day up to ``day`` settled."""
 
-    def __init__(self, ct: CompiledTreaty, events: Sequence[Event], facts: Facts):
+    def __init__(self, ct: CompiledTreaty, events: Sequence[Event], facts: Facts, vocab: Vocabulary | None = None):
         self.ct = ct
         self.events = events
         self.facts = facts
         self.led = Ledger(ct, date.max, facts)
-        self.book = NormBook(ct, self.led, facts)
+        # the event types of the timeline (built-in, the treaty's and the timeline's own declarations)
+        self._vocab = vocab if vocab is not None else ct.vocabulary
+        self.book = NormBook(ct, self.led, facts, self._vocab)
         self.led.book = self.book
         self.next = 0  # index of the first event not yet settled
         self.day: date | None = None  # the last day settled
-        self._vocab = vocabulary()
         self._choices = ct.reading.as_dict()
         rules.start(self.led, events)
 
@@ -111,7 +112,8 @@ class Run:
         return copy.deepcopy(self, memo)
 
 
-def run(ct: CompiledTreaty, events: Sequence[Event], as_of: date, facts: Facts) -> tuple[Ledger, NormBook]:
+def run(ct: CompiledTreaty, events: Sequence[Event], as_of: date, facts: Facts,
+        vocab: Vocabulary | None = None) -> tuple[Ledger, NormBook]:
     """Settle every day up to ``as_of`` (``events`` in timeline order; later ones are not read)."""
-    done = Run(ct, events, facts).advance(as_of)
+    done = Run(ct, events, facts, vocab).advance(as_of)
     return done.led, done.book

@@ -14,7 +14,7 @@ from foedus.dates import AmbiguousDate, add
 from foedus.errors import FoedusError, Location
 from foedus.evaluate import machines
 from foedus.evaluate.results import Change, Finding, NormInstance, TriggerCheck
-from foedus.model.events import Event, vocabulary
+from foedus.model.events import Event, Vocabulary
 
 if TYPE_CHECKING:
     from foedus.evaluate.ledger import Ledger
@@ -86,7 +86,7 @@ def _plan(ct: CompiledTreaty) -> _Plan:
 class NormBook:
     """Every norm instance of one evaluation, and the trigger checks."""
 
-    def __init__(self, ct: CompiledTreaty, led: Ledger, facts: Facts):
+    def __init__(self, ct: CompiledTreaty, led: Ledger, facts: Facts, vocab: Vocabulary | None = None):
         self.ct = ct
         self.led = led
         self.facts = facts
@@ -101,7 +101,7 @@ class NormBook:
         self.ended: dict[str, date] = {}  # norms that an act ended for good (ends_with)
         self.in_force_today = False
         self.parties_today: tuple[str, ...] = ()
-        self.vocab = vocabulary()
+        self.vocab = vocab if vocab is not None else ct.vocabulary
         self.weighing: dict[str, list[_Instance]] = {}  # event type -> the instances that weigh it
         self._effect_key: tuple[int, int] = (-1, -1)
         self._effect: dict[str, bool] = {}

@@ -13,7 +13,7 @@ from foedus.errors import FoedusError, Location
 from foedus.evaluate import engine
 from foedus.evaluate.relations import TimelineFacts
 from foedus.evaluate.results import InvalidAct, LifecycleResult, Outcome
-from foedus.model.events import Event, Timeline, vocabulary
+from foedus.model.events import Event, Timeline, Vocabulary, vocabulary
 
 
 def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
@@ -27,7 +27,10 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
     for state in timeline.states.values():
         registry.add(state)
     known = treaties or {ct.id: ct}
-    vocab = vocabulary()
+    vocab = ct.vocabulary
+    for other in known.values():
+        vocab = vocab.merged(other.vocabulary, Location(other.file))
+    vocab = vocab.merged(timeline.vocabulary, Location(timeline.file or timeline.id))
     signed_on = {tid: t.treaty.signed.date for tid, t in known.items() if t.treaty.signed}
     out: list[Event] = []
 
@@ -39,6 +42,10 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
         return c
 
     for e in timeline.events:
+        if e.type not in vocab:
+            raise FoedusError(f"event type {e.type!r} is declared neither by the loaded treaties nor by the timeline",
+                              where=Location(e.file or "", e.line),
+                              expected="a built-in event type or one declared under `event_types:`")
         if e.treaty is not None and vocab[e.type].scope == "act" and e.treaty not in known:
             raise FoedusError(f"{e.type} refers to treaty {e.treaty!r}, which is not loaded",
                               where=Location(e.file or "", e.line), expected="one of " + ", ".join(sorted(known)))
@@ -46,9 +53,16 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
         if signed is not None and e.date < signed:
             raise FoedusError(f"{e.type} dated {e.date}, before the treaty's signature on {signed}",
                               where=Location(e.file or "", e.line), expected=f"a date on or after {signed}")
-        if e.type == "signature" and signed is not None and e.date != signed:
-            raise FoedusError(f"signature dated {e.date}, but the treaty records its signature on {signed}",
-                              where=Location(e.file or "", e.line), expected=f"{signed}")
+        if e.type == "signature" and signed is not None and e.date != signed and e.treaty is not None \
+                and e.treaty in known:
+            # A state may sign after the first signature (a treaty open for signature); the original
+            # signatories signed on the date the treaty records.
+            original = {p.id for p in known[e.treaty].treaty.parties if p.original}
+            early = [a for a in e.actors if registry.canonical(a) in original]
+            if early:
+                raise FoedusError(f"signature by {early[0]} dated {e.date}, but the treaty records its signature "
+                                  f"on {signed}", where=Location(e.file or "", e.line),
+                                  expected=f"{signed}, or the party declared `original: false` if it signed later")
         attributes = dict(e.attributes)
         if e.type == "instrument_in_force" and e.treaty is not None and e.treaty in known:
             declared = known[e.treaty].lifecycle.instruments
@@ -70,7 +84,8 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
                          treaty=e.treaty, attributes=attributes, source=e.source, note=e.note,
                          line=e.line, file=e.file))
     return Timeline(id=timeline.id, description=timeline.description, events=tuple(out),
-                    states=timeline.states, file=timeline.file, hypothetical=timeline.hypothetical)
+                    states=timeline.states, file=timeline.file, hypothetical=timeline.hypothetical,
+                    vocabulary=None if vocab is vocabulary() else vocab)
 
 
 def _check_under_reading(e: Event, known: Mapping[str, CompiledTreaty]) -> None:
@@ -103,7 +118,8 @@ def evaluate(ct: CompiledTreaty, timeline: Timeline, as_of: date, facts: Facts |
     """The treaty's state as of ``as_of``, from the events dated on or before it.
 
     ``timeline`` must have been bound with :func:`bind_timeline`."""
-    return outcome_of(engine.Run(ct, timeline.events, facts or timeline_facts(timeline)).advance(as_of), timeline)
+    return outcome_of(engine.Run(ct, timeline.events, facts or timeline_facts(timeline), timeline.vocabulary)
+                      .advance(as_of), timeline)
 
 
 def outcome_of(done: engine.Run, timeline: Timeline) -> Outcome:
@@ -121,10 +137,11 @@ def outcome_of(done: engine.Run, timeline: Timeline) -> Outcome:
 
 
 def evaluate_lifecycle(ct: CompiledTreaty, events: tuple[Event, ...], as_of: date,
-                       facts: Facts | None = None) -> tuple[LifecycleResult, list[InvalidAct]]:
+                       facts: Facts | None = None, vocab: Vocabulary | None = None
+                       ) -> tuple[LifecycleResult, list[InvalidAct]]:
     """The treaty's own life as of ``as_of`` (its norms are evaluated too, on the timeline's facts, because
-    a termination for breach turns on them)."""
-    led, book = engine.run(ct, events, as_of, facts or TimelineFacts.from_events(events))
+    a termination for breach turns on them). ``vocab``: the bound timeline's vocabulary."""
+    led, book = engine.run(ct, events, as_of, facts or TimelineFacts.from_events(events), vocab)
     lifecycle = led.result()
     lifecycle.norms_ended = dict(book.ended)
     return lifecycle, list(led.invalid)

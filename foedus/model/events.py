@@ -220,6 +220,18 @@ class EventType:
     treaty: str  # "required" | "none"
     attributes: dict[str, Attribute] = field(default_factory=dict, hash=False)
 
+    def declaration(self) -> dict[str, Any]:
+        """The type as a file declares it under `event_types:` (what :meth:`Vocabulary.extended` reads)."""
+        out: dict[str, Any] = {"says": self.says, "scope": self.scope, "actors": list(self.actors),
+                               "targets": list(self.targets)}
+        if self.treaty != "none":
+            out["treaty"] = self.treaty
+        if self.attributes:
+            out["attributes"] = {
+                a.name: {"type": a.type, "says": a.says, **({"options": list(a.options)} if a.options else {})}
+                for a in self.attributes.values()}
+        return out
+
 
 # --- declarations, checked the same way for the built-in vocabulary and for declared types ---------
 
@@ -287,15 +299,41 @@ class Vocabulary(Mapping[str, EventType]):
     def extended(self, declared: Any, *, where: Location | None = None, smap: Any = None,
                  path: tuple[str | int, ...] = ()) -> Vocabulary:
         """This vocabulary with further event types, declared as in vocabulary.yaml and checked the same
-        way. A declared type may not redefine one this vocabulary has. ``smap`` (a SourceMap) and
-        ``path`` (where the declarations stand in it) locate errors; else they point at ``where``."""
+        way. A declared type may not redefine one this vocabulary has (declaring it again alike is
+        allowed: a timeline may repeat its treaty's declaration). ``smap`` (a SourceMap) and ``path``
+        (where the declarations stand in it) locate errors; else they point at ``where``."""
         added = _declarations(declared, where, smap, path)
-        clash = sorted(set(added) & set(self._types))
+        clash = sorted(name for name in set(added) & set(self._types) if added[name] != self._types[name])
         if clash:
             at = smap.locate((*path, clash[0])) if smap is not None else where
-            raise FoedusError(f"event type {clash[0]!r} is already declared", where=at,
+            builtin = clash[0] in vocabulary() if self._types else False
+            raise FoedusError(f"event type {clash[0]!r} is already declared"
+                              + (" (built in)" if builtin else ", differently"), where=at,
                               expected="a new name for a declared event type")
         return Vocabulary({**self._types, **added})
+
+    def merged(self, other: Vocabulary | None, where: Location | None = None) -> Vocabulary:
+        """The types of both (a treaty's and a timeline's declarations, say). A name both declare must
+        mean the same type in both."""
+        if other is None or other is self:
+            return self
+        for name, kind in other.items():
+            mine = self._types.get(name)
+            if mine is not None and mine != kind:
+                raise FoedusError(f"event type {name!r} is declared twice, differently", where=where,
+                                  expected="one declaration of each event type (or the same one)")
+        return Vocabulary({**self._types, **other._types})
+
+    def declared(self) -> dict[str, EventType]:
+        """The types a file declared (those not built in)."""
+        builtin = vocabulary()
+        return {name: kind for name, kind in self._types.items() if name not in builtin}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Vocabulary) and self._types == other._types
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._types))
 
 
 def _declarations(declared: Any, where: Location | None, smap: Any, path: tuple[str | int, ...]
@@ -316,8 +354,10 @@ def _declarations(declared: Any, where: Location | None, smap: Any, path: tuple[
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
-            field_name = ".".join(str(p) for p in loc) or name
-            raise FoedusError(f"event type {name!r}: `{field_name}`: {err['msg']}", where=at(name, *loc),
+            field_name = ".".join(str(p) for p in loc)
+            what = str(err["msg"]).removeprefix("Value error, ")
+            raise FoedusError(f"event type {name!r}: " + (f"`{field_name}`: " if field_name else "") + what,
+                              where=at(name, *loc),
                               expected="says, scope (act or world), actors and targets as [min, max], treaty "
                               "(required or none), attributes as {name: {type: …, says: …}}") from None
         attributes: dict[str, Attribute] = {}
@@ -397,6 +437,8 @@ class Timeline:
     states: dict[str, State]
     file: str | None = None
     hypothetical: bool = False
+    # the event types its events were checked against, when a file declared some (None: the built-in ones)
+    vocabulary: Vocabulary | None = field(default=None, compare=False)
 
     def up_to(self, as_of: date) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.date <= as_of)

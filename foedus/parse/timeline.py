@@ -13,6 +13,10 @@ YAML::
         treaty: sino-soviet-1950
         source: …
 
+A YAML timeline may declare event types of its own under ``event_types:`` (in the form of the built-in
+vocabulary; see "Declaring event types"); a timeline read for a treaty may use the types the treaty
+declares.
+
 CSV: columns ``date,type,actors,targets,treaty,source,note`` (and optionally ``id``) and one column per
 attribute; several states in one cell are separated by ``;``. Parquet: the same columns; ``date`` may
 be a date column, ``actors``/``targets`` lists of strings, attributes of their own type.
@@ -28,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
+import re
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -68,7 +73,10 @@ _PARQUET_SLICE = 10_000
 # the treaty it concerns (one act read two ways).
 UNIVERSAL_ATTRIBUTES = ("under_reading",)
 _CSV_CORE = ["date", "type", "actors", "targets", "treaty", "source", "note"]
-_TIMELINE_KEYS = ("timeline", "description", "hypothetical", "states", "events")
+_TIMELINE_KEYS = ("timeline", "description", "hypothetical", "states", "event_types", "events")
+# A timeline that may declare event types is read whole before its events are checked (a declaration
+# may stand anywhere in the file); others are checked event by event as they are read.
+_DECLARES = re.compile(r"(?m)^[\s{,]*[\"']?event_types[\"']?\s*:")
 _SUFFIXES = "a .yaml, .csv or .parquet timeline"
 
 
@@ -113,6 +121,10 @@ def _bulk() -> Iterator[None]:
 
 
 def parse_yaml_timeline(text: str, file: str, vocabulary: Vocabulary | None = None) -> Timeline:
+    """A YAML timeline. Event types it declares under `event_types:` (as in the built-in vocabulary) are
+    added to ``vocabulary`` for its events; the timeline keeps the vocabulary it was read with."""
+    if _DECLARES.search(text):
+        return _declaring_timeline(text, file, _vocab(vocabulary), vocabulary is not None)
     vocab = _vocab(vocabulary)
     count = [0]
 
@@ -130,14 +142,7 @@ def parse_yaml_timeline(text: str, file: str, vocabulary: Vocabulary | None = No
     if not isinstance(tree, dict):
         raise FoedusError("a timeline must be a mapping", where=smap.locate(()),
                           expected="keys `timeline`, `events` (and `states`, `description`)")
-    unknown = set(tree) - {*_TIMELINE_KEYS, "scenario"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise FoedusError(f"unknown key `{key}` in the timeline", where=smap.locate((key,)),
-                          expected="timeline, description, hypothetical, states, events")
-    if not isinstance(tree.get("events"), list):
-        raise FoedusError("`events` must be a list", where=smap.locate(("events",)),
-                          expected="a YAML list of events")
+    _check_keys(tree, smap)
     states = _states(tree.get("states") or {}, smap)
     name = _optional_text(tree, smap, "timeline") or Path(file).stem
     description = _optional_text(tree, smap, "description") or ""
@@ -145,7 +150,39 @@ def parse_yaml_timeline(text: str, file: str, vocabulary: Vocabulary | None = No
     if not isinstance(hypothetical, bool):
         raise FoedusError("`hypothetical` must be true or false", where=smap.locate(("hypothetical",)),
                           expected="true or false")
-    return _finish(name, description, list(tree["events"]), states, file, hypothetical)
+    return _finish(name, description, list(tree["events"]), states, file, hypothetical,
+                   vocab if vocabulary is not None else None)
+
+
+def _declaring_timeline(text: str, file: str, vocab: Vocabulary, given: bool) -> Timeline:
+    tree, smap = load(text, file)
+    if not isinstance(tree, dict):
+        raise FoedusError("a timeline must be a mapping", where=smap.locate(()),
+                          expected="keys `timeline`, `events` (and `states`, `description`, `event_types`)")
+    _check_keys(tree, smap)
+    declared = tree.get("event_types")
+    if declared is not None:
+        vocab = vocab.extended(declared, where=Location(file), smap=smap, path=("event_types",))
+    events, states = events_from_tree(tree, smap, file, vocabulary=vocab)
+    name = _optional_text(tree, smap, "timeline") or Path(file).stem
+    description = _optional_text(tree, smap, "description") or ""
+    hypothetical = tree.get("hypothetical", False)
+    if not isinstance(hypothetical, bool):
+        raise FoedusError("`hypothetical` must be true or false", where=smap.locate(("hypothetical",)),
+                          expected="true or false")
+    return _finish(name, description, events, states, file, hypothetical,
+                   vocab if declared is not None or given else None)
+
+
+def _check_keys(tree: dict[str, Any], smap: SourceMap) -> None:
+    unknown = set(tree) - {*_TIMELINE_KEYS, "scenario"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise FoedusError(f"unknown key `{key}` in the timeline", where=smap.locate((key,)),
+                          expected=", ".join(_TIMELINE_KEYS))
+    if not isinstance(tree.get("events"), list):
+        raise FoedusError("`events` must be a list", where=smap.locate(("events",)),
+                          expected="a YAML list of events")
 
 
 def _optional_text(tree: dict[str, Any], smap: SourceMap, key: str) -> str | None:
@@ -178,10 +215,12 @@ def events_from_tree(tree: dict[str, Any], smap: SourceMap, file: str, id_prefix
 
 
 def build_timeline(tid: str, description: str, events: list[Event], states: dict[str, State],
-                   file: str | None = None, hypothetical: bool = False) -> Timeline:
+                   file: str | None = None, hypothetical: bool = False,
+                   vocabulary: Vocabulary | None = None) -> Timeline:
     """A timeline from events parsed from one or more files: checked for duplicated and
-    contradictory events, and put in date order."""
-    return _finish(tid, description, events, states, file, hypothetical)
+    contradictory events, and put in date order. ``vocabulary``: the event types they were checked
+    against, when other than the built-in ones."""
+    return _finish(tid, description, events, states, file, hypothetical, vocabulary)
 
 
 def _vocab(vocabulary_: Vocabulary | None) -> Vocabulary:
@@ -544,7 +583,7 @@ def parse_csv_timeline(text: str, file: str, vocabulary: Vocabulary | None = Non
         attributes = {h: v for i, h in extra if (v := row[i].strip())}
         events.append(rows.event(lineno, when, type_, actors, targets, treaty, source or None, note or None, event_id,
                                  attributes))
-    return _finish(Path(file).stem, "", events, {}, file, False)
+    return _finish(Path(file).stem, "", events, {}, file, False, vocabulary)
 
 
 def _split(value: str, what: str, where: Location) -> tuple[str, ...]:
@@ -626,7 +665,7 @@ def read_parquet_timeline(path: str | Path, vocabulary: Vocabulary | None = None
             events.append(builder.event(start + r + 1, dates[r], types[r], actors_col[r], targets_col[r],
                                         treaty_col[r], source_col[r], note_col[r], id_col[r], attributes))
         del columns
-    return _finish(Path(file).stem, "", events, {}, file, False)
+    return _finish(Path(file).stem, "", events, {}, file, False, vocabulary)
 
 
 def _roles(value: Any, what: str, file: str, line: int) -> tuple[str, ...]:
@@ -645,11 +684,11 @@ def _roles(value: Any, what: str, file: str, line: int) -> tuple[str, ...]:
 
 
 def _finish(tid: str, description: str, events: list[Event], states: dict[str, State], file: str | None,
-            hypothetical: bool) -> Timeline:
+            hypothetical: bool, vocab: Vocabulary | None = None) -> Timeline:
     _check_duplicates(events)
     ordered = tuple(sorted(events, key=lambda e: (e.date, e.line or 0)))
     return Timeline(id=tid, description=description, events=ordered, states=states, file=file,
-                    hypothetical=hypothetical)
+                    hypothetical=hypothetical, vocabulary=vocab)
 
 
 def _attribute_key(attributes: dict[str, Any]) -> frozenset[tuple[str, Any]]:

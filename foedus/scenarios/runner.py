@@ -59,7 +59,7 @@ from foedus.errors import FoedusError, Location, quoted
 from foedus.evaluate import bind_timeline, machines
 from foedus.evaluate.results import NormInstance, Outcome
 from foedus.files import read_text
-from foedus.model.events import Event, State, Timeline
+from foedus.model.events import Event, State, Timeline, Vocabulary
 from foedus.model.load import load_treaty
 from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap, load
@@ -407,14 +407,17 @@ def open_scenario(sc: Scenario) -> Session:
         raise FoedusError(exc.message, where=sc.locate("reading"), expected=exc.expected) from None
     compiled = compile_treaty(treaty, list(sc.reading), smap=tsmap, file=sc.treaty)
     _check_references(sc, treaty)
-    timeline = scenario_timeline(sc)
+    timeline = scenario_timeline(sc, compiled.vocabulary)
     return Session(compiled=compiled, timeline=bind_timeline(compiled, timeline))
 
 
-def scenario_timeline(sc: Scenario) -> Timeline:
-    """The base timeline's events and states, with the scenario's own added."""
-    base = read_timeline(sc.timeline) if sc.timeline else None
-    events, states = events_from_tree(sc.tree, sc.smap, sc.file, id_prefix=EVENT_ID_PREFIX)
+def scenario_timeline(sc: Scenario, vocab: Vocabulary | None = None) -> Timeline:
+    """The base timeline's events and states, with the scenario's own added. ``vocab``: the event types
+    they may use (the built-in ones and the treaty's own); the base timeline may declare more."""
+    base = read_timeline(sc.timeline, vocab) if sc.timeline else None
+    if base is not None and base.vocabulary is not None:
+        vocab = base.vocabulary
+    events, states = events_from_tree(sc.tree, sc.smap, sc.file, id_prefix=EVENT_ID_PREFIX, vocabulary=vocab)
     merged: dict[str, State] = dict(base.states) if base else {}
     for sid, state in states.items():
         if sid in merged and merged[sid] != state:
@@ -423,7 +426,7 @@ def scenario_timeline(sc: Scenario) -> Timeline:
         merged[sid] = state
     all_events: list[Event] = [*(base.events if base else ()), *events]
     return build_timeline(sc.name, sc.description, all_events, merged, sc.file,
-                          hypothetical=bool(events) or bool(base and base.hypothetical))
+                          hypothetical=bool(events) or bool(base and base.hypothetical), vocabulary=vocab)
 
 
 def _check_references(sc: Scenario, treaty: Treaty) -> None:

@@ -50,7 +50,7 @@ from foedus.limits import (
     REQUEST_READ_SECONDS,
     refusal,
 )
-from foedus.model.events import BadValue, Event, Timeline, vocabulary
+from foedus.model.events import BadValue, Event, Timeline, Vocabulary, vocabulary
 from foedus.model.load import load_treaty
 from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap
@@ -141,6 +141,11 @@ class _Cache:
             while len(self.data) > self.size:
                 self.data.popitem(last=False)
         return value
+
+
+def _vocabulary(session: Session) -> Vocabulary:
+    """The event types a session's timeline may use: built-in, the treaty's and the timeline's own."""
+    return session.timeline.vocabulary or session.compiled.vocabulary
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -287,10 +292,11 @@ class App:
                                                              lambda: load_treaty(str(path)))
         return value
 
-    def timeline(self, path: Path | None) -> Timeline:
+    def timeline(self, path: Path | None, vocab: Vocabulary | None = None) -> Timeline:
+        """The timeline at ``path``, read with ``vocab`` (the event types of the treaty it is read for)."""
         if path is None:
             return empty_timeline()
-        value: Timeline = self._timelines.get(("timeline", _stamp(path)), lambda: read_timeline(path))
+        value: Timeline = self._timelines.get(("timeline", _stamp(path), vocab), lambda: read_timeline(path, vocab))
         return value
 
     def _shown(self, path: Path) -> str:
@@ -314,11 +320,11 @@ class App:
         def build() -> _Loaded:
             model, smap = self.treaty(tpath)
             compiled = compile_treaty(model, list(words) or None, smap=smap, file=self._shown(tpath))
-            base = self.timeline(lpath)
+            base = self.timeline(lpath, compiled.vocabulary)
             timeline = base
             if extra:
                 timeline = build_timeline(base.id, base.description, list(base.events) + list(extra), base.states,
-                                          base.file, hypothetical=True)
+                                          base.file, hypothetical=True, vocabulary=base.vocabulary)
             return _Loaded(Session(compiled=compiled, timeline=bind_timeline(compiled, timeline)), tpath, lpath)
 
         value: _Loaded = self._sessions.get(key, build)
@@ -326,7 +332,8 @@ class App:
 
     # -- what-if events ----------------------------------------------------------------------
 
-    def extra_events(self, raw: Any, treaty_id: str) -> tuple[Event, ...]:
+    def extra_events(self, raw: Any, treaty_id: str, vocab: Vocabulary | None = None) -> tuple[Event, ...]:
+        """What-if events posted with a request, checked against ``vocab`` (default: the built-in types)."""
         if raw is None:
             return ()
         if not isinstance(raw, list):
@@ -334,7 +341,7 @@ class App:
         if len(raw) > MAX_EVENTS:
             raise FoedusError(f"{len(raw)} added events", where=Location("request"),
                               expected=f"at most {MAX_EVENTS}")
-        vocab = vocabulary()
+        vocab = vocab if vocab is not None else vocabulary()
         out = []
         for i, item in enumerate(raw, start=1):
             where = f"added event {i}"
@@ -378,7 +385,8 @@ class App:
                 entry["treaty"] = treaty_id
             entry.setdefault("source", "what-if (added in the web app)")
             try:
-                events, _ = events_from_tree({"events": [entry]}, SourceMap(where), where, id_prefix="W")
+                events, _ = events_from_tree({"events": [entry]}, SourceMap(where), where, id_prefix="W",
+                                             vocabulary=vocab)
             except FoedusError as exc:
                 raise FoedusError(exc.message, where=Location(where), expected=exc.expected) from None
             out.extend(events)
@@ -512,7 +520,7 @@ class App:
                 raise FoedusError(f"`{key}` must be a string", where=Location("request"), expected="text")
         base = self.session(treaty, timeline, reading)
         raw = data.get("events")
-        extra = self.extra_events(raw, base.session.compiled.id)
+        extra = self.extra_events(raw, base.session.compiled.id, _vocabulary(base.session))
         inputs = {"treaty": treaty, "timeline": timeline or "none", "reading": base.session.compiled.reading.name,
                   "added_events": len(extra)}
         if not extra:
@@ -588,15 +596,15 @@ class App:
         if base is None:
             raise FoedusError("no added events to save", where=Location("request"),
                               expected="at least one what-if event")
-        source = self.timeline(s.events_file)
+        source = self.timeline(s.events_file, s.session.compiled.vocabulary)
         treaty_id = s.session.compiled.id
-        unbound = self.extra_events(data.get("events"), treaty_id)
-        text = _scenario_yaml(stem, source, list(unbound), treaty_id)
+        unbound = self.extra_events(data.get("events"), treaty_id, _vocabulary(s.session))
+        text = _scenario_yaml(stem, source, list(unbound), treaty_id, s.session.compiled.vocabulary)
         target = (self.scenarios_dir / f"{stem}.yaml")
         if target.parent.resolve() != self.scenarios_dir:
             raise _Refused("the scenario would be written outside the scenarios folder")
         # The file must read back as a timeline before it is written.
-        parse_yaml_timeline(text, target.name)
+        parse_yaml_timeline(text, target.name, s.session.compiled.vocabulary)
         overwrite = data.get("overwrite", False)
         if not isinstance(overwrite, bool):
             raise FoedusError("`overwrite` must be true or false", where=Location("request"), expected="true or false")
@@ -713,7 +721,7 @@ def _event_yaml(e: Event) -> dict[str, Any]:
     return out
 
 
-def _scenario_yaml(name: str, base: Timeline, added: list[Event], treaty_id: str) -> str:
+def _scenario_yaml(name: str, base: Timeline, added: list[Event], treaty_id: str, known: Vocabulary) -> str:
     doc: dict[str, Any] = {
         "timeline": name,
         "description": (f"What-if scenario for {treaty_id}: the timeline {base.id} with {len(added)} added "
@@ -723,6 +731,10 @@ def _scenario_yaml(name: str, base: Timeline, added: list[Event], treaty_id: str
     if base.states:
         doc["states"] = {sid: {k: v for k, v in (("name", st.name), ("cow", st.cow), ("iso3", st.iso3))
                                if v is not None} for sid, st in base.states.items()}
+    if base.vocabulary is not None:  # the types the base timeline declared (the treaty declares its own)
+        own = {name: kind.declaration() for name, kind in base.vocabulary.declared().items() if name not in known}
+        if own:
+            doc["event_types"] = own
     doc["events"] = [_event_yaml(e) for e in base.events] + [_event_yaml(e) for e in added]
     header = "# A what-if scenario saved by `foedus serve`: the base timeline plus the added events.\n"
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)

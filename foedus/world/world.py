@@ -70,7 +70,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
-from foedus.compile.compiler import CompiledTreaty, compile_treaty
+from foedus.compile.compiler import CompiledTreaty, compile_treaty, vocabulary_of
 from foedus.compile.states import StateRegistry
 from foedus.errors import FoedusError, Location
 from foedus.evaluate.relations import CombinedFacts, TimelineFacts
@@ -376,7 +376,7 @@ class World:
             sources[treaty.id] = (str(path), smap)
             loaded.append(treaty)
         timeline = timeline_file if isinstance(timeline_file, Timeline) or not timeline_file \
-            else read_timeline(timeline_file)
+            else read_timeline(timeline_file, vocabulary_of([*loaded, *models], sources))
         return cls._build([*loaded, *models], timeline or None, readings, sources)
 
     @classmethod
@@ -448,7 +448,7 @@ class World:
         events = sorted([*self.timeline.events, *derived], key=lambda e: (e.date, e.line or 0, e.id))
         return Timeline(id=self.timeline.id, description=self.timeline.description, events=tuple(events),
                         states=self.timeline.states, file=self.timeline.file,
-                        hypothetical=self.timeline.hypothetical)
+                        hypothetical=self.timeline.hypothetical, vocabulary=self.timeline.vocabulary)
 
     def combined_facts(self, as_of: date) -> CombinedFacts:
         """The world's facts combined with the timeline's facts up to ``as_of``."""
@@ -650,7 +650,7 @@ def _lifecycles(compiled: dict[str, CompiledTreaty], timeline: Timeline, horizon
                     source=f"treaty model {newer} (supersedes: {tid})",
                     note="derived from the later treaty's model by the world", file=compiled[newer].file))
         events = tuple(sorted([*timeline.events, *derived.get(tid, [])], key=lambda e: (e.date, e.line or 0, e.id)))
-        lifecycles[tid] = evaluate_lifecycle(compiled[tid], events, horizon)[0]
+        lifecycles[tid] = evaluate_lifecycle(compiled[tid], events, horizon, vocab=timeline.vocabulary)[0]
         visiting.discard(tid)
 
     for tid in compiled:
