@@ -12,7 +12,9 @@ from foedus.compile import CompiledTreaty, compile_treaty
 from foedus.dates import parse_iso
 from foedus.errors import FoedusError, Location
 from foedus.evaluate import bind_timeline, evaluate
+from foedus.evaluate.prepared import Prepared, prepare
 from foedus.evaluate.results import Outcome
+from foedus.evaluate.run import timeline_facts
 from foedus.model.events import Timeline
 from foedus.model.load import load_treaty
 from foedus.model.treaty import Treaty
@@ -25,19 +27,27 @@ from foedus.report import json_report
 class Session:
     """A treaty compiled under one reading, bound to one timeline: ask it about any date.
 
-    ``status_at`` answers from a cache of intervals on which the status cannot change: between two
-    consecutive events or time-driven dates (term ends, notice deadlines, duty deadlines) nothing
-    moves but the as-of date itself. Tests check it against evaluation from scratch."""
+    After :meth:`prepare`, any date of the prepared range is answered from the history of one pass
+    over the events (:mod:`foedus.evaluate.prepared`). Otherwise ``status_at`` answers from a cache of
+    intervals on which the status cannot change: between two consecutive events or time-driven dates
+    (term ends, notice deadlines, duty deadlines) nothing moves but the as-of date itself. Tests check
+    both against evaluation from scratch."""
 
     compiled: CompiledTreaty
     timeline: Timeline
     _starts: list[date] = field(default_factory=list, repr=False)
     _spans: list[tuple[date, date, dict[str, Any]]] = field(default_factory=list, repr=False)
+    _prepared: Prepared | None = field(default=None, repr=False)
 
     def outcome(self, on: date | str) -> Outcome:
-        return evaluate(self.compiled, self.timeline, as_date(on))
+        day = as_date(on)
+        if self._prepared is not None and self._prepared.covers(day):
+            return self._prepared.outcome(day)
+        return evaluate(self.compiled, self.timeline, day)
 
     def status_at(self, on: date) -> dict[str, Any]:
+        if self._prepared is not None and self._prepared.covers(on):
+            return json_report.status_dict(self._prepared.outcome(on))
         i = bisect_right(self._starts, on) - 1
         if i >= 0:
             start, end, cached = self._spans[i]
@@ -52,17 +62,16 @@ class Session:
         return data
 
     def prepare(self, first: date | None = None, last: date | None = None) -> None:
-        """Fill the cache over [first, last] (default: a year before signature to 50 years after)."""
+        """Answer every date of [first, last] from one pass over the events (default: from the year
+        before the first event or the signature to 50 years after the last)."""
         signed = self.compiled.treaty.signed.date if self.compiled.treaty.signed else None
-        days = [e.date for e in self.timeline.events] + ([signed] if signed else [])
+        days = ([self.timeline.events[0].date, self.timeline.events[-1].date] if self.timeline.events else []) \
+            + ([signed] if signed else [])
         if not days:
             return
-        on = first or date(min(days).year - 1, 1, 1)
-        stop = last or date(max(days).year + 50, 12, 31)
-        while on <= stop:
-            self.status_at(on)
-            i = bisect_right(self._starts, on) - 1
-            on = self._spans[i][1]
+        start = first or date(min(days).year - 1, 1, 1)
+        stop = last or date(min(max(days).year + 50, 9999), 12, 31)
+        self._prepared = prepare(self.compiled, self.timeline, start, stop, timeline_facts(self.timeline))
 
     def _span(self, o: Outcome) -> tuple[date, date]:
         """The interval around ``o.as_of`` on which the status stays the same."""

@@ -3,7 +3,8 @@
 Whatever the clauses and the events: a party is bound only while the treaty is in force; its bound
 intervals are ordered and disjoint; a treaty in force has at least its minimum number of parties bound;
 every duty's bearer is bound when the duty arises; what is known as of a date uses only events up to it;
-and the session's prepared answers agree with evaluation from scratch.
+and the session's answers, from its cache of spans or from the history of one pass (``prepare``),
+agree with evaluation from scratch.
 """
 
 from __future__ import annotations
@@ -179,5 +180,17 @@ def test_prepared_answers_agree_with_evaluation_from_scratch(case: Case, offsets
     session = session_of(case)
     for offset in offsets:
         day = SIGNED + timedelta(days=offset)
+        fresh = json_report.status_dict(evaluate(session.compiled, session.timeline, day))
+        assert json.dumps(session.status(day), sort_keys=True) == json.dumps(fresh, sort_keys=True)
+
+
+@SETTINGS
+@given(cases(), st.lists(st.integers(-400, 40 * 366), min_size=1, max_size=8))
+def test_the_history_of_one_pass_agrees_with_evaluation_from_scratch(case: Case, offsets: list[int]) -> None:
+    session = session_of(case)
+    session.prepare(SIGNED - timedelta(days=400), SIGNED + timedelta(days=40 * 366))
+    days = [SIGNED + timedelta(days=offset) for offset in offsets]
+    days += [e.date + timedelta(days=k) for e in session.timeline.events for k in (-1, 0, 1)]
+    for day in days:
         fresh = json_report.status_dict(evaluate(session.compiled, session.timeline, day))
         assert json.dumps(session.status(day), sort_keys=True) == json.dumps(fresh, sort_keys=True)

@@ -7,6 +7,7 @@ Every name and function is checked here, before any timeline is read.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -125,10 +126,11 @@ class ConditionCompiler:
             return lambda ctx: None if (v := inner(ctx)) is None else not v
         if isinstance(node, And):
             left, right = self._compile(node.left, names, loc), self._compile(node.right, names, loc)
-            return lambda ctx: _and(left(ctx), right(ctx))
+            # false and anything is false: the right side is not needed (three-valued logic agrees)
+            return lambda ctx: False if (a := left(ctx)) is False else _and(a, right(ctx))
         if isinstance(node, Or):
             left, right = self._compile(node.left, names, loc), self._compile(node.right, names, loc)
-            return lambda ctx: _or(left(ctx), right(ctx))
+            return lambda ctx: True if (a := left(ctx)) is True else _or(a, right(ctx))
         if isinstance(node, Compare):
             self._check_reading_compare(node, loc)
             left, right = self._compile(node.left, names, loc), self._compile(node.right, names, loc)
@@ -254,9 +256,15 @@ def _text(registry: StateRegistry, text: str) -> Compiled:
 
 
 def _field(path: tuple[str, ...], trigger: bool) -> Compiled:
-    if trigger:
-        return lambda ctx: _event_value(ctx.trigger, path)
-    return lambda ctx: _event_value(ctx.event, path)
+    """``event.x`` (or ``trigger.x``): a field of the event, or an attribute (absent: unknown); the
+    roles as lists. Specialised by field when compiled, as conditions are evaluated on every event."""
+    head = path[0]
+    which = "trigger" if trigger else "event"
+    if head in ("actors", "targets"):
+        return lambda ctx: None if (e := getattr(ctx, which)) is None else list(getattr(e, head))
+    if head in EVENT_FIELDS:
+        return lambda ctx: None if (e := getattr(ctx, which)) is None else getattr(e, head)
+    return lambda ctx: None if (e := getattr(ctx, which)) is None else e.attributes.get(head)
 
 
 def _binding(name: str) -> Compiled:
@@ -275,23 +283,20 @@ def bool_or_none(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}
+
+
 def _comparison(op: str, left: Compiled, right: Compiled) -> Compiled:
+    compare = _OPERATORS[op]
+
     def cmp(ctx: Context) -> bool | None:
         a, b = left(ctx), right(ctx)
         if a is None or b is None:
             return None
         try:
-            if op == "==":
-                return bool(a == b)
-            if op == "!=":
-                return bool(a != b)
-            if op == "<":
-                return bool(a < b)
-            if op == "<=":
-                return bool(a <= b)
-            if op == ">":
-                return bool(a > b)
-            return bool(a >= b)
+            return bool(compare(a, b))
         except TypeError:
             return None
     return cmp

@@ -44,6 +44,9 @@ class Run:
         self.next = 0  # index of the first event not yet settled
         self.day: date | None = None  # the last day settled
         self._choices = ct.reading.as_dict()
+        # Set when a rule may have moved the lifecycle since it was last cleared (a timer fired, an event
+        # a rule handles, an effect at a day's end): a reader of successive days need not read it again.
+        self.touched = True
         rules.start(self.led, events)
 
     def _counts(self, e: Event) -> bool:
@@ -71,7 +74,9 @@ class Run:
                 break
             led.today = day
             while led.timers and led.timers[0].date <= day:
-                rules.fire(led, heapq.heappop(led.timers))
+                timer = heapq.heappop(led.timers)
+                rules.fire(led, timer)
+                self.touched = self.touched or timer.kind not in rules.NORMS_ONLY
             j = i
             while j < n and events[j].date == day:
                 j += 1
@@ -79,20 +84,26 @@ class Run:
             for e in todays:
                 # Acts under another treaty are not this treaty's; facts about the world concern every one.
                 if e.treaty == ct.id:
-                    if self._vocab[e.type].scope == "act":
+                    if self._vocab[e.type].scope == "act" and not led.acts_seen:
                         led.acts_seen = True
+                        self.touched = True
                     rules.apply_event(led, e)
                 elif self._vocab[e.type].scope == "world":
                     rules.apply_event(led, e)
+                else:
+                    continue
+                self.touched = self.touched or rules.has_rule(e.type)
             book.begin_day(led.in_force, tuple(led.bound()))
             for e in todays:
                 book.event(e)
             while led.day_end:
+                self.touched = True
                 pending, led.day_end = led.day_end, []
                 for effect in pending:
                     effect()
             if led.deferred is not None and led.in_force and not led.holds_back(day):
                 because, events_, kind, article = led.deferred
+                self.touched = True
                 led.end(day, "term ends", f"{because}; held back by its proviso until then", events_, kind, article)
             i = j
             self.day = day

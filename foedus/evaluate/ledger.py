@@ -450,9 +450,13 @@ class Ledger:
             extension_fixed_since=self.extension_fixed_since if self.next_term is not None else None,
             entry_pending=self.entry_pending(), record_silent=not self.acts_seen,
             end_kind=end_kind, ended_outside_clauses=self.outside_clauses,
-            upcoming=tuple(sorted({t.date for t in self.timers if t.date > as_of})),
+            upcoming=self.upcoming(as_of),
             held_back=held_back,
         )
+
+    def upcoming(self, as_of: date) -> tuple[date, ...]:
+        """The days after ``as_of`` on which a pending timer changes something."""
+        return tuple(sorted({t.date for t in self.timers if t.date > as_of}))
 
     def lc_exchange_at(self) -> str | None:
         return self.ct.treaty.lifecycle.exchange_of_instruments_at

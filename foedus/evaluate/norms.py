@@ -22,6 +22,16 @@ if TYPE_CHECKING:
 _OPEN = ("active", "held")
 _GENERIC = ("the other parties", "the other party", "each party", "all parties")
 _LIVE = ("active", "held", "suspended")
+
+# Which acts an instance still weighs, by its state. A duty met, discharged, expired or left undecided
+# by a silent record is settled: later acts are about other duties. A breached duty still weighs
+# further breaches and the performance of a standing duty, and records its first late performance.
+WEIGHS: dict[str, frozenset[str]] = {
+    "active": frozenset({"fulfil", "breach", "honour", "discharge"}),
+    "held": frozenset({"fulfil"}),  # a power: its exercise
+    "violated": frozenset({"fulfil-late", "breach", "honour"}),
+    "undetermined": frozenset({"fulfil-late"}),
+}
 # Powers exercised by the acts the lifecycle judges: one rule for both, so they never disagree.
 _POWER_ACTS = {"notice": "notice_of_denunciation", "withdrawal": "withdrawal"}
 
@@ -29,12 +39,13 @@ _POWER_ACTS = {"notice": "notice_of_denunciation", "withdrawal": "withdrawal"}
 class _Instance:
     """An instance with what evaluation needs beside its public record."""
 
-    __slots__ = ("cnorm", "counterparty", "machine", "record", "trigger")
+    __slots__ = ("cnorm", "counterparty", "late_seen", "machine", "record", "trigger")
 
     def __init__(self, cnorm: CompiledNorm, record: NormInstance, trigger: Event | None):
         self.cnorm = cnorm
         self.record = record
         self.trigger = trigger
+        self.late_seen = False  # a late performance is on record (the first one is reported)
         self.machine = machines.BY_KIND[cnorm.norm.kind]
         # The counterparty as conditions see it; None: "the other parties", whoever is bound on the day.
         dynamic = cnorm.counterparty in ("the other parties", "each party", "all parties") and trigger is None
@@ -322,10 +333,16 @@ class NormBook:
         if in_force:
             if e.type in self.ending:
                 self._ends(e)
-            for inst in list(self.weighing.get(e.type, ())):
-                if inst.record.bearer in self.parties_today and inst.record.state != "suspended" \
-                        and self._in_effect(inst.cnorm):
-                    self.weigh(inst, e)
+            weighing = self.weighing.get(e.type)
+            if weighing:
+                settled = False
+                for inst in list(weighing):
+                    if inst.record.bearer in self.parties_today and inst.record.state in WEIGHS \
+                            and self._in_effect(inst.cnorm):
+                        self.weigh(inst, e)
+                    settled = settled or not _weighs(inst)
+                if settled:  # drop the settled ones: each is dropped once, so weighing stays linear
+                    self.weighing[e.type] = [i for i in weighing if _weighs(i)]
         for cnorm in self.triggering.get(e.type, ()):
             if not in_force:
                 self.checks.append(TriggerCheck(cnorm.id, e.id, e.date, "treaty not in force", (), ()))
@@ -371,6 +388,7 @@ class NormBook:
         cn = inst.cnorm
         if e.type not in self.weighed[cn.id]:
             return
+        weighs = WEIGHS[inst.record.state]
         c = self.ctx(e.date, e, inst)
         if e.type in self._power_acts(cn):
             if e.actor == inst.record.bearer:
@@ -378,6 +396,8 @@ class NormBook:
                             else "notice of withdrawal")
             return
         for kind, p in _acts_of(cn).get(e.type, ()):
+            if kind not in weighs and not (kind == "fulfil" and "fulfil-late" in weighs and not inst.late_seen):
+                continue
             verdict = _match(p, c)
             if verdict is False:
                 continue
@@ -412,6 +432,7 @@ class NormBook:
                 inst.move(e.date, "fulfilling act", says, (e.id,))
             else:
                 rec.findings.append(Finding(e.date, e.id, "late", f"{says} — after the deadline {rec.deadline}"))
+                inst.late_seen = True
         elif kind == "breach":
             rec.findings.append(Finding(e.date, e.id, "breached", says))
             if inst.machine.can(state, "breaching act"):
@@ -425,6 +446,15 @@ class NormBook:
 
     def records(self) -> list[NormInstance]:
         return [i.record for i in self.instances]
+
+
+def _weighs(inst: _Instance) -> bool:
+    """Whether an instance may still weigh an act (see WEIGHS); suspended ones may again on resumption."""
+    state = inst.record.state
+    if state == "suspended":
+        return True
+    weighs = WEIGHS.get(state)
+    return weighs is not None and (weighs != WEIGHS["undetermined"] or not inst.late_seen)
 
 
 def _acts_of(cn: CompiledNorm) -> dict[str, list[tuple[str, CompiledPattern]]]:

@@ -58,6 +58,15 @@ def apply_event(led: Ledger, e: Event) -> None:
         r.apply(led, e)
 
 
+# Timers whose rules move norm instances only, never the lifecycle.
+NORMS_ONLY = frozenset({"deadline passes"})
+
+
+def has_rule(kind: str) -> bool:
+    """Whether some rule moves the lifecycle on this event type (or timer kind)."""
+    return kind in _by_on()
+
+
 def fire(led: Ledger, timer: Timer) -> None:
     for r in _by_on().get(timer.kind, ()):
         r.apply(led, timer)
