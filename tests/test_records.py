@@ -455,5 +455,9 @@ def test_an_atop_defence_pact_is_triggered_by_the_record(real_wars: WarRecord) -
     anglo_polish = compile_treaty(atop.model(2440))
     timeline = records_timeline([*real_wars.events, *war_relations(real_wars)], real_wars.states)
     outcome = evaluate(anglo_polish, bind_timeline(anglo_polish, timeline), date(1939, 9, 10))
-    triggered = {(i.norm, i.bearer, i.counterparty, i.trigger_event) for i in outcome.instances}
-    assert ("atop-defense", "UKG", "POL", "cow-war-139/attack/255-290") in triggered
+    triggered = {(i.norm, i.bearer, i.counterparty, i.trigger_event, i.state) for i in outcome.instances}
+    # Poland enters World War II on the side opposite the initiator (Germany): the United Kingdom's duty
+    # arises, and its entry on Poland's side two days later fulfils it. Poland's duty to the United Kingdom,
+    # arising with the British entry, is fulfilled by Poland's being at war beside it already.
+    assert ("atop-defense", "UKG", "POL", "cow-war-139/joined/290", "fulfilled") in triggered
+    assert ("atop-defense", "POL", "UKG", "cow-war-139/joined/200", "fulfilled") in triggered
