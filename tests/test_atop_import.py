@@ -102,7 +102,7 @@ def test_obligations(small: Path) -> None:
     defence = norms["atop-9001"]["atop-defense"]
     assert defence.category == "defence" and defence.kind == "obligation" and defence.threat == []
     assert defence.trigger is not None and defence.trigger.on == "war_joined" and defence.trigger.when == (
-        "party(event.actor) and event.against_initiator == true "
+        "party(event.actor) and event.against_initiator == true and not includes_all(parties, event.targets) "
         "and (reading('defence-condition') == 'met' or unknown)")
     assert norms["atop-9001"]["atop-defense-mid"].applies_when == "reading('conflicts') != 'wars'"
     assert [r.id for r in result.model(9001).readings] == \
@@ -112,7 +112,8 @@ def test_obligations(small: Path) -> None:
                           "atop-consul-mid", "atop-noothall", "atop-ecaid"}
     assert multi["atop-consul"].crisis_specific and multi["atop-consul"].threat == ["cow:365"]
     assert multi["atop-consul"].trigger.when == (  # type: ignore[union-attr]
-        "party(event.actor) and event.against_initiator == true and ['cow:365'] in event.targets")
+        "party(event.actor) and event.against_initiator == true and not includes_all(parties, event.targets) and "
+        "['cow:365'] in event.targets")
     assert multi["atop-defense"].threat == ["cow:365"]  # named, but the defence is unconditional (defcon=0)
     assert multi["atop-defense"].trigger.when == ATTACKED  # type: ignore[union-attr]
     assert multi["atop-nonagg"].counterparty == "the other parties" and multi["atop-nonagg"].trigger is None
@@ -120,8 +121,9 @@ def test_obligations(small: Path) -> None:
     offence = norms["atop-9004"]["atop-offense"]
     assert offence.threat == ["cow:740", "cow:710"]
     assert offence.trigger is not None
-    assert offence.trigger.when == \
-        "party(event.actor) and event.initiator == true and ['cow:740', 'cow:710'] in event.targets"
+    assert offence.trigger.when == (
+        "party(event.actor) and event.initiator == true and not includes_all(parties, event.targets) and "
+        "['cow:740', 'cow:710'] in event.targets")
     assert norms["atop-9005"]["atop-neutral"].kind == "prohibition"
     assert "atop-nonagg" in norms["atop-9006"]
 
@@ -205,8 +207,8 @@ def test_members_whose_obligations_differ_bear_them_alone(tmp_path: Path, small:
                                     "220.")
     consul = norms["atop-consul-COW220"]
     assert consul.trigger is not None and consul.trigger.when == \
-        "party(event.actor) and event.against_initiator == true and ['cow:365'] in event.targets and " \
-        "party != 'cow:220'"
+        "party(event.actor) and event.against_initiator == true and not includes_all(parties, event.targets) " \
+        "and ['cow:365'] in event.targets and party != 'cow:220'"
     assert [r.id for r in model.readings] == ["conflicts", "join-window", "late-entry", "adversaries",
                                               "nonagg-fighting"]
     assert (norms["atop-nonagg"].bearer, norms["atop-nonagg"].counterparty) == ("each party", "the other parties")

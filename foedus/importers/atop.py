@@ -74,7 +74,9 @@ any other member (``others(party)``) toward the member concerned (``party``, the
 standing one by each member toward the others.
 
 * ``defense`` → obligation, category defence. Invoked when a member enters a war (dispute) on the side
-  opposite the initiator (``event.against_initiator == true``). Fulfilled when the ally is already in it on
+  opposite the initiator (``event.against_initiator == true``), fighting some state outside the alliance
+  (``not includes_all(parties, event.targets)``: a war between members is a matter of non-aggression, and
+  an alliance does not oblige its members against one of them). Fulfilled when the ally is already in it on
   the member's side on that day (``allies``; ``allies_possible``: the record cannot tell) or enters it on
   that side before the deadline; violated when the ally fights the member in it (``opponents``), or, by
   silence, when the deadline passes: the deadline runs ``within`` the reading point ``join-window``
@@ -82,8 +84,9 @@ standing one by each member toward the others.
   ``late-entry``: ``not-counted``) or the war ends (``counted``). Under ``adversaries=all`` the ally must
   be at war with every state the member fought on entering.
 * ``offense`` → the same, invoked when a member enters as an initiator (COW's code; for disputes an
-  originator on side A).
-* ``neutral`` → triggered prohibition, category neutrality: invoked when a member enters a war,
+  originator on side A) against some state outside the alliance.
+* ``neutral`` → triggered prohibition, category neutrality: invoked when a member enters a war against
+  some state outside the alliance,
   violated when the ally fights it there, discharged (kept) when the member leaves the war.
 * ``nonagg`` → standing prohibition, category non_aggression: violated when a member enters a war in
   which it fights another member (reading point ``nonagg-fighting``: ``any`` fighting, or only on the
@@ -176,7 +179,10 @@ __all__ = ["AtopImport", "alliance_model", "import_atop"]
 
 # The plain trigger of a defence obligation on the record of wars: a member enters a war on the side opposite
 # the initiator.
-ATTACKED = "party(event.actor) and event.against_initiator == true"
+ATTACKED = "party(event.actor) and event.against_initiator == true and not includes_all(parties, event.targets)"
+# An obligation toward a member concerns its conflicts with states outside the alliance (some state it fights
+# on entering is not a member); fighting between members is a matter of non-aggression.
+OUTSIDE = "not includes_all(parties, event.targets)"
 
 # The obligations ATOP also codes per member (member file), and the flags that make them conditional.
 _OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
@@ -223,8 +229,10 @@ class AtopImport:
 
 
 def import_atop(alliance_csv: str | Path, member_csv: str | Path | None = None,
-                states_csv: str | Path | None = None) -> AtopImport:
-    """Read the ATOP alliance file (and optionally the member file and the COW states file) into models."""
+                states_csv: str | Path | None = None, *, iso3: bool = True) -> AtopImport:
+    """Read the ATOP alliance file (and optionally the member file and the COW states file) into models.
+    ``iso3=False`` leaves the parties' ISO3 codes out (they are aliases, and deriving them loads
+    country_converter and pandas): for runs that name states by their COW ids only."""
     states = read_states(states_csv) if states_csv is not None else None
     alliances = read_alliances(alliance_csv, states=states)
     members = read_members(member_csv, states=states) if member_csv is not None else None
@@ -240,7 +248,7 @@ def import_atop(alliance_csv: str | Path, member_csv: str | Path | None = None,
         for row in members:
             by_alliance[row.atopid].append(row)
         warnings += _member_file_warnings(alliances, members, by_alliance)
-    iso3 = _iso3_table(states)
+    iso3_codes = _iso3_table(states) if iso3 else {}
     models: list[Treaty] = []
     unknown: dict[str, tuple[str, ...]] = {}
     for alliance in alliances:
@@ -250,7 +258,7 @@ def import_atop(alliance_csv: str | Path, member_csv: str | Path | None = None,
                                          f"alliance {alliance.atopid} has no rows in {members.path}: "
                                          "membership dates are the alliance's own"))
         model, codes, notes = alliance_model(alliance, rows, states, alliances.version, alliances.path,
-                                             iso3=iso3, member_file=members.path if members else None)
+                                             iso3=iso3_codes, member_file=members.path if members else None)
         warnings += notes
         models.append(model)
         if codes:
@@ -720,6 +728,7 @@ def _triggered(variable: str, record: str, terms: _Terms, names: list[str], read
         plain.append("event.against_initiator == true")
     elif variable == "offense":
         plain.append("event.initiator == true")
+    plain.append(OUTSIDE)
     if r.scope:
         plain.append(r.scope)
     role = "targets"
