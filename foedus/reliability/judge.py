@@ -183,8 +183,7 @@ def model_reading(model: Treaty, choices: Sequence[str]) -> list[str]:
     points = {p.id: p for p in reading_points(model)}
     out = []
     for choice in choices:
-        point, _, option = choice.partition("=")
-        if point in points:
+        if choice.partition("=")[0] in points:
             out.append(choice)
     return out
 

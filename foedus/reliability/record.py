@@ -20,7 +20,7 @@ from pathlib import Path
 from foedus.errors import FoedusError, Location
 from foedus.model.events import Event, State, Timeline
 
-__all__ = ["RecordFiles", "Record", "load_record", "conflict_name"]
+__all__ = ["Record", "RecordFiles", "conflict_name", "load_record"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,9 @@ def conflict_id(e: Event) -> str | None:
 
 def load_record(files: RecordFiles, *, with_relations: bool = False) -> Record:
     """Read the wars (and disputes, when given) into one record (module docstring)."""
+    from foedus.importers.cow_states import read_states
+    from foedus.importers.cow_wars import read_war_dyads, read_war_years
+    from foedus.importers.mid import read_disputes, read_participants
     from foedus.importers.records import (
         dispute_record,
         dispute_relations,
@@ -111,9 +114,6 @@ def load_record(files: RecordFiles, *, with_relations: bool = False) -> Record:
         war_record,
         war_relations,
     )
-    from foedus.importers.cow_states import read_states
-    from foedus.importers.cow_wars import read_war_dyads, read_war_years
-    from foedus.importers.mid import read_disputes, read_participants
 
     system = read_states(files.states) if files.states is not None else None
     years = read_war_years(files.war_years, states=system) if files.war_years is not None else None
