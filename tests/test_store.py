@@ -23,7 +23,7 @@ from foedus.model.treaty import Treaty
 from foedus.parse.timeline import read_timeline
 from foedus.store import PAUSE_ENV, Store
 
-TABLES = ("treaties", "memberships", "norms", "events", "results", "result_sets")
+TABLES = ("treaties", "memberships", "norms", "events", "results", "result_sets", "reliability")
 
 
 def model(tid: str, members: list[int], start: str, end: str | None = None, **more: Any) -> Treaty:

@@ -175,7 +175,7 @@ from foedus.model.treaty import (
     Trigger,
 )
 
-__all__ = ["AtopImport", "alliance_model", "import_atop"]
+__all__ = ["AtopImport", "alliance_model", "import_atop", "reliability_points"]
 
 # The plain trigger of a defence obligation on the record of wars: a member enters a war on the side opposite
 # the initiator.
@@ -715,6 +715,19 @@ def _judging_points(readings: list[ReadingPoint], variables: set[str]) -> None:
             },
             default="any",
         ))
+
+
+def reliability_points() -> list[ReadingPoint]:
+    """Every reading point an imported model may declare about the record: what counts as honouring (the
+    judging points) and the conditions the record cannot check (``<kind>-condition``, ``<category>-condition``).
+    A model declares those its norms use."""
+    points: list[ReadingPoint] = []
+    _judging_points(points, {"defense", "nonagg"})
+    for kind in _UNCHECKED:
+        _condition_part(kind, "defence", [], "targets", points)
+    for category in ("defence", "offence", "neutrality", "consultation"):
+        _condition_reading(category, points)
+    return points
 
 
 def _triggered(variable: str, record: str, terms: _Terms, names: list[str], readings: list[ReadingPoint]) -> Norm:

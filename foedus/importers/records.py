@@ -1062,6 +1062,15 @@ def dispute_record(disputes: MidFile[MidDispute], participants: MidFile[MidParti
         rows = sorted(by_dispute[dispnum], key=lambda r: (r.start.earliest(), r.line))
         count: Counter[int] = Counter()
         first_of: dict[tuple[Any, ...], int] = {}
+        # Each row's days, and the spells of each side, once per dispute.
+        spans = {id(row): (DateRange.of(row.start), DateRange.of(row.end)) for row in rows}
+        sides = {side: [(other.ccode, *spans[id(other)]) for other in rows if other.side_a == side]
+                 for side in (True, False)}
+        dispute = record.disputes.get(dispnum)
+        if dispute is not None:
+            end: DateRange | None = None if dispute.ongoing else DateRange.of(dispute.end)
+        else:
+            end = functools.reduce(DateRange.later, (spans[id(other)][1] for other in rows))
         for row in rows:
             same = (row.ccode, row.side_a, row.start, row.end)
             if same in first_of:
@@ -1074,9 +1083,9 @@ def dispute_record(disputes: MidFile[MidDispute], participants: MidFile[MidParti
             kept.append(row)
             count[row.ccode] += 1
             k = _suffix(count[row.ccode])
-            entry, exit_ = DateRange.of(row.start), DateRange.of(row.end)
-            targets = sorted({other.ccode for other in rows if other.side_a != row.side_a
-                              and other.start.earliest() <= entry.latest and other.end.latest() >= entry.earliest})
+            entry, exit_ = spans[id(row)]
+            targets = sorted({code for code, start, stop in sides[not row.side_a]
+                              if start.earliest <= entry.latest and stop.latest >= entry.earliest})
             codes: dict[str, Any] = {"dispute": _mid_id(dispnum), "side": _side(row), "originator": row.originator}
             for key, value in (("hostility", row.hostlev), ("highest_action", row.hiact),
                                ("fatality", row.fatality)):
@@ -1084,18 +1093,11 @@ def dispute_record(disputes: MidFile[MidDispute], participants: MidFile[MidParti
                     codes[key] = value
             joined = {**codes, **_date_attributes(entry, unknown_day)}
             joined["initiator"] = row.side_a and row.originator
-            dispute = record.disputes.get(dispnum)
             if dispute is not None and dispute.hostlev is not None:
                 joined["dispute_hostility"] = dispute.hostlev
-            mates = [(other.ccode, DateRange.of(other.start), DateRange.of(other.end)) for other in rows
-                     if other.side_a == row.side_a]
-            if dispute is not None:
-                end: DateRange | None = None if dispute.ongoing else DateRange.of(dispute.end)
-            else:
-                end = functools.reduce(DateRange.later, (DateRange.of(other.end) for other in rows))
             joined.update(_conflict_attributes(
-                names, entry, None if record.still_in(row) else exit_, end, mates, row.ccode,
-                (other.ccode for other in rows if other.side_a != row.side_a), not row.side_a, unknown_day))
+                names, entry, None if record.still_in(row) else exit_, end, sides[row.side_a], row.ccode,
+                (code for code, _, _ in sides[not row.side_a]), not row.side_a, unknown_day))
             role = ", as an originator" if row.originator else ""
             against = f", against {names.names(targets)}" if targets else ""
             level = f"; its hostility level: {HOSTILITY[row.hostlev].lower()}" if row.hostlev in HOSTILITY else ""

@@ -277,11 +277,19 @@ def _window(model: Treaty) -> tuple[date | None, date | None]:
 # --- evaluation -----------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Evaluated:
+    """One model evaluated on the record: compiled under the reading, its outcome, the events used."""
+
+    compiled: CompiledTreaty
+    outcome: Outcome
+    events: tuple[Event, ...]
+
+
 def evaluate_model(model: Treaty, record: Record, choices: Sequence[str], *, index: _Index | None = None,
-                   facts: TimelineFacts | None = None, registry: StateRegistry | None = None
-                   ) -> tuple[CompiledTreaty, Outcome, int] | None:
+                   facts: TimelineFacts | None = None, registry: StateRegistry | None = None) -> Evaluated | None:
     """The model's outcome on the record under the choices, evaluated on the events that concern it (module
-    docstring); None when no event concerns it. Returns (compiled model, outcome, events used)."""
+    docstring); None when no event concerns it."""
     from foedus.evaluate.run import bind_timeline, evaluate
 
     index = index or _Index(record.events)
@@ -308,8 +316,8 @@ def evaluate_model(model: Treaty, record: Record, choices: Sequence[str], *, ind
         ct = compile_treaty(model, mine)
         timeline = bind_timeline(ct, Timeline(id=record.timeline.id, description="", events=tuple(events),
                                               states=record.states))
-    outcome = evaluate(ct, timeline, record.last_day, facts or TimelineFacts.from_events(record.events))
-    return ct, outcome, len(events)
+    outcome = evaluate(ct, timeline, record.as_of, facts or TimelineFacts.from_events(record.events))
+    return Evaluated(ct, outcome, timeline.events)
 
 
 def _registry(record: Record) -> StateRegistry:
@@ -350,9 +358,9 @@ def judge(models: Sequence[Treaty], record: Record, reading: Sequence[str] | Non
         if result is None:
             out.skipped += 1
             continue
-        ct, outcome, used = result
+        ct, outcome = result.compiled, result.outcome
         out.evaluated += 1
-        out.events_used += used
+        out.events_used += len(result.events)
         out.outcomes[model.id] = outcome
         out.compiled[model.id] = ct
         out.rows += rows_of(ct, outcome, record, label)

@@ -63,14 +63,15 @@ class RecordFiles:
 @dataclass(frozen=True)
 class Record:
     """Wars and disputes as one timeline (``timeline``: its events in date order, its states named), with
-    ``warnings`` from the readers, ``last_day`` (the latest day any event names, its last possible days
-    included) and, per conflict id (``cow-war-139``, ``mid-4321``), its name and joined events."""
+    ``warnings`` from the readers, ``as_of`` (the day after the latest day any event names, its last possible
+    days included: evaluated as of it, every deadline the record bounds has passed) and, per conflict id
+    (``cow-war-139``, ``mid-4321``), its name and joined events."""
 
     timeline: Timeline
     states: dict[str, State]
     warnings: tuple[str, ...]
     has_disputes: bool
-    last_day: date
+    as_of: date
     names: dict[str, str] = field(default_factory=dict)
     joined: dict[str, list[Event]] = field(default_factory=dict)
 
@@ -81,6 +82,18 @@ class Record:
     @functools.cached_property
     def by_id(self) -> dict[str, Event]:
         return {e.id: e for e in self.timeline.events}
+
+    @functools.cached_property
+    def entries(self) -> dict[str, list[Event]]:
+        """Each state's entries into wars and disputes (its joined events), in date order."""
+        out: dict[str, list[Event]] = defaultdict(list)
+        for joined in self.joined.values():
+            for e in joined:
+                if e.actor is not None:
+                    out[e.actor].append(e)
+        for items in out.values():
+            items.sort(key=lambda e: (e.date, e.id))
+        return dict(out)
 
     def state_name(self, sid: str) -> str:
         state = self.states.get(sid)
@@ -150,7 +163,7 @@ def load_record(files: RecordFiles, *, with_relations: bool = False) -> Record:
             joined[key].append(e)
             names.setdefault(key, conflict_name(e))
     return Record(timeline=timeline, states=states, warnings=tuple(warnings), has_disputes=has_disputes,
-                  last_day=last + timedelta(days=1), names=names, joined=dict(joined))
+                  as_of=last + timedelta(days=1), names=names, joined=dict(joined))
 
 
 def _day(value: object) -> date | None:

@@ -20,6 +20,13 @@ Tables
     instrument keeps the norm in effect (NULL: from the treaty's start, or to its end).
 ``events``
     ``timeline, event_id, date, type, actors, targets, treaty, attributes, citation, note, file, line``.
+``reliability``
+    ``reading, row_id, alliance, alliance_name, atopid, bilateral, members, obligation, norm, phase, bearer,
+    bearer_name, partner, partner_name, record, conflict, conflict_name, invoked_on, date_precision,
+    conditions, outcome, state, explanation, evidence, source, year, period, era, kind`` -- one row per
+    invoked alliance obligation and what the ally did (``foedus.reliability``), under a named reading;
+    ``import_reliability(rows, reading=R)`` replaces the rows of that reading. A store made before this
+    table existed gets it when opened.
 ``results`` / ``result_sets``
     Computed results saved by name: JSON rows in ``results`` (``name, seq, data``), tables as
     ``result_<name>``; ``result_sets`` lists every saved set (``name, kind, row_count, params,
@@ -97,6 +104,24 @@ _SCHEMA = (
         table_name varchar)""",
 )
 _TABLES = ("store_meta", "treaties", "memberships", "norms", "events", "results", "result_sets")
+# Added after schema version 1 was released: created when missing, so that older stores open as they were.
+_RELIABILITY = """create table if not exists reliability (
+        reading varchar not null, row_id varchar not null, alliance varchar not null, alliance_name varchar,
+        atopid integer, bilateral boolean, members integer, obligation varchar not null, norm varchar not null,
+        phase varchar, bearer varchar not null, bearer_name varchar, partner varchar not null, partner_name varchar,
+        record varchar, conflict varchar, conflict_name varchar, invoked_on date, date_precision varchar,
+        conditions varchar, outcome varchar not null, state varchar, explanation varchar, evidence varchar,
+        source varchar, year integer, period varchar, era varchar, kind varchar)"""
+_RELIABILITY_SCHEMA = pa.schema([
+    ("reading", pa.string()), ("row_id", pa.string()), ("alliance", pa.string()), ("alliance_name", pa.string()),
+    ("atopid", pa.int32()), ("bilateral", pa.bool_()), ("members", pa.int32()), ("obligation", pa.string()),
+    ("norm", pa.string()), ("phase", pa.string()), ("bearer", pa.string()), ("bearer_name", pa.string()),
+    ("partner", pa.string()), ("partner_name", pa.string()), ("record", pa.string()), ("conflict", pa.string()),
+    ("conflict_name", pa.string()), ("invoked_on", pa.date32()), ("date_precision", pa.string()),
+    ("conditions", pa.string()), ("outcome", pa.string()), ("state", pa.string()), ("explanation", pa.string()),
+    ("evidence", pa.string()), ("source", pa.string()), ("year", pa.int32()), ("period", pa.string()),
+    ("era", pa.string()), ("kind", pa.string()),
+])  # fmt: skip
 
 _TREATY_SCHEMA = pa.schema([
     ("source", pa.string()), ("version", pa.string()), ("id", pa.string()), ("title", pa.string()),
@@ -218,9 +243,12 @@ class Store:
                 missing = ", ".join(sorted(set(_TABLES) - existing))
                 raise FoedusError(f"the store lacks the tables {missing}", where=Location(self.path),
                                   expected="a complete store file")
+            if "reliability" not in existing:
+                with self._transaction():
+                    con.execute(_RELIABILITY)
             return
         with self._transaction():
-            for statement in _SCHEMA:
+            for statement in (*_SCHEMA, _RELIABILITY):
                 con.execute(statement)
             con.execute("insert into store_meta values ('schema_version', ?)", [SCHEMA_VERSION])
 
@@ -351,6 +379,27 @@ class Store:
             "file": event.file, "line": event.line,
         }  # fmt: skip
 
+    def import_reliability(self, rows: pd.DataFrame | Sequence[Mapping[str, Any]], *, reading: str) -> int:
+        """Replace the reliability rows of ``reading`` by ``rows`` (the rows of a reliability run, as
+        ``foedus.reliability`` makes them: a DataFrame or records), in one transaction; returns their number."""
+        reading = _text(reading, "reading")
+        items = rows.to_dict(orient="records") if isinstance(rows, pd.DataFrame) else [dict(r) for r in rows]
+        wanted = [f.name for f in _RELIABILITY_SCHEMA if f.name != "reading"]
+        missing = sorted({name for item in items[:1] for name in wanted if name not in item})
+        if missing:
+            raise FoedusError(f"the rows lack the columns {', '.join(missing)}",
+                              expected="the rows table of foedus.reliability")
+        records = [{"reading": reading, **{name: item[name] for name in wanted}} for item in items]
+        for record in records:
+            for key in ("atopid", "members", "year"):
+                value = record[key]
+                record[key] = None if value is None or value != value else int(value)  # NaN → NULL
+        with self._transaction() as con:
+            con.execute("delete from reliability where reading = ?", [reading])
+            _pause_mid_import()
+            self._insert(con, "reliability", pa.Table.from_pylist(records, schema=_RELIABILITY_SCHEMA))
+        return len(records)
+
     # --- results ---------------------------------------------------------------------------------
 
     def save_results(self, name: str, data: pd.DataFrame | pa.Table | Sequence[Mapping[str, Any]] | Mapping[str, Any],
@@ -458,6 +507,6 @@ class Store:
         """Rows per store table, for a quick look."""
         con = self._connection()
         out: dict[str, int] = {}
-        for table in _TABLES[1:]:
+        for table in (*_TABLES[1:], "reliability"):
             out[table] = int(con.execute(f"select count(*) from {table}").fetchall()[0][0])
         return out
