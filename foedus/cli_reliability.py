@@ -61,7 +61,7 @@ def _files(data: Path | None, atop: Path | None, members: Path | None, states: P
         raise FoedusError("no data given", where=Location("command line"),
                           expected="--data FOLDER, or --atop and --wars (with --members, --states, --wars-annual, "
                                    "--mida, --midb)")
-    return RecordFiles(**{k: v for k, v in given.items() if v is not None})  # type: ignore[arg-type]
+    return RecordFiles(**{k: v for k, v in given.items() if v is not None})
 
 
 def _dumps(data: Any) -> None:

@@ -161,7 +161,9 @@ def explain_row(judgement_outcomes: dict[str, Outcome], compiled: dict[str, Comp
     by_id = record.by_id
     invoking = by_id.get(row.evidence.split(", ")[0])
     ids: list[str] = []
-    for eid in [*row.evidence.split(", "), *(f.event for f in inst.findings), *(e for c in inst.history for e in c.events)]:
+    mentioned = [*row.evidence.split(", "), *(f.event for f in inst.findings),
+                 *(e for c in inst.history for e in c.events)]
+    for eid in mentioned:
         if eid and eid not in ids and eid in by_id:
             ids.append(eid)
     deadline = None
@@ -171,15 +173,11 @@ def explain_row(judgement_outcomes: dict[str, Outcome], compiled: dict[str, Comp
                     "last_possible_day": inst.deadline_latest.isoformat() if inst.deadline_latest else None,
                     "within": str(cn.deadline) if cn.deadline else None,
                     "until": until.says or until.attribute if until else None}
-    decided = [{"on": c.date.isoformat(), "from": c.before, "to": c.after, "because": c.because, "events": list(c.events)}
-               for c in inst.history]
-    patterns = {
-        "fulfilled_by": [{"on": p.on, "when": p.when.text if p.when else None, "says": p.says} for p in cn.fulfilled_by],
-        "violated_by": [{"on": p.on, "when": p.when.text if p.when else None, "says": p.says} for p in cn.violated_by],
-        "honoured_by": [{"on": p.on, "when": p.when.text if p.when else None, "says": p.says} for p in cn.honoured_by],
-        "discharged_by": [{"on": p.on, "when": p.when.text if p.when else None, "says": p.says}
-                          for p in cn.discharged_by],
-    }
+    decided = [{"on": c.date.isoformat(), "from": c.before, "to": c.after, "because": c.because,
+                "events": list(c.events)} for c in inst.history]
+    patterns = {key: [{"on": p.on, "when": p.when.text if p.when else None, "says": p.says} for p in found]
+                for key, found in (("fulfilled_by", cn.fulfilled_by), ("violated_by", cn.violated_by),
+                                   ("honoured_by", cn.honoured_by), ("discharged_by", cn.discharged_by))}
     from foedus.report.json_report import plain
 
     return {
@@ -188,7 +186,8 @@ def explain_row(judgement_outcomes: dict[str, Outcome], compiled: dict[str, Comp
         "provision": _provision(ct, cn, outcome, inst.bearer),
         "rule": {
             "trigger": cn.trigger_when.text if cn.trigger_when else None,
-            "conditions": _parts(cn, ct, outcome, invoking, inst) if invoking is not None and inst.trigger_event else [],
+            "conditions": _parts(cn, ct, outcome, invoking, inst)
+            if invoking is not None and inst.trigger_event else [],
             "deadline": deadline, "silence": cn.norm.silence, "acts": patterns, "history": decided,
             "findings": [{"date": f.date.isoformat(), "event": f.event, "verdict": f.verdict, "says": f.says}
                          for f in inst.findings],
@@ -223,9 +222,10 @@ def render_explanation(data: dict[str, Any]) -> str:
         lines.append(f"  [{part['value']:>7}] {part['condition']}")
     if rule["deadline"]:
         d = rule["deadline"]
-        lines.append(f"  last day: {d['last_day']}" + (f" (possibly {d['last_possible_day']})" if d["last_possible_day"]
-                                                       else "")
-                     + (f"; within {d['within']}" if d["within"] else "") + (f"; until {d['until']}" if d["until"] else ""))
+        possibly = f" (possibly {d['last_possible_day']})" if d["last_possible_day"] else ""
+        within = f"; within {d['within']}" if d["within"] else ""
+        until = f"; until {d['until']}" if d["until"] else ""
+        lines.append(f"  last day: {d['last_day']}{possibly}{within}{until}")
     for change in rule["history"]:
         lines.append(f"  {change['on']}: {change['from']} -> {change['to']}: {change['because']}")
     for f in rule["findings"]:
@@ -249,7 +249,15 @@ def examine(ct: CompiledTreaty, outcome: Outcome, record: Record, events: tuple[
     lc = outcome.lifecycle
     by_id = {e.id: e for e in events}
     parties = {p.party for p in lc.parties}
-    norms = [cn for cn in ct.norms if cn.exists and cn.norm.category in OBLIGATIONS]
+    kinds = {e.type for e in events if conflict_id(e) is not None}
+
+    def speaks(cn: CompiledNorm) -> bool:
+        """The norm reacts to the record's events (its trigger, or for a standing duty its acts)."""
+        if cn.trigger_on:
+            return bool(kinds.intersection(cn.trigger_on))
+        return any(p.on in kinds for p in (*cn.violated_by, *cn.honoured_by))
+
+    norms = [cn for cn in ct.norms if cn.exists and cn.norm.category in OBLIGATIONS and speaks(cn)]
     conflicts: dict[str, dict[str, Any]] = {}
     order: list[str] = []
     for e in events:
@@ -279,17 +287,30 @@ def examine(ct: CompiledTreaty, outcome: Outcome, record: Record, events: tuple[
         for cn in norms:
             entry = conflicts[key]["obligations"][cn.id]
             for e in events:
-                if conflict_id(e) != key or e.type not in cn.trigger_on or not lc.in_force_on(e.date):
+                if conflict_id(e) != key or not lc.in_force_on(e.date):
+                    continue
+                if not cn.trigger_on:
+                    # A standing duty: what the engine found on this conflict's events.
+                    for inst in (i for i in outcome.instances if i.norm == cn.id and i.trigger_event is None):
+                        for f in inst.findings:
+                            if f.event == e.id:
+                                entry.append({"event": e.id, "date": e.date.isoformat(), "note": e.note,
+                                              "invoked": True, "duties": [{"bearer": inst.bearer,
+                                                                           "state": f.verdict}]})
+                    continue
+                if e.type not in cn.trigger_on:
                     continue
                 made = [i for i in instances.get(e.id, []) if i.norm == cn.id]
                 found = [c for c in checks.get(e.id, []) if c.norm == cn.id]
                 if made:
                     entry.append({"event": e.id, "date": e.date.isoformat(), "note": e.note, "invoked": True,
                                   "duties": [{"bearer": i.bearer, "state": i.state} for i in made]})
-                elif found:
+                elif found and not any(p.startswith(("party(", "any_party(")) for p in found[0].false_parts):
+                    # (an event that does not concern a party in the role the trigger names is no question)
                     c = found[0]
                     entry.append({"event": e.id, "date": e.date.isoformat(), "note": e.note, "invoked": False,
-                                  "verdict": c.verdict, "false": list(c.false_parts), "unknown": list(c.unknown_parts)})
+                                  "verdict": c.verdict, "false": [_words(p, ct) for p in c.false_parts],
+                                  "unknown": [_words(p, ct) for p in c.unknown_parts]})
     out = []
     for key in order:
         item = conflicts[key]
@@ -298,31 +319,82 @@ def examine(ct: CompiledTreaty, outcome: Outcome, record: Record, events: tuple[
             checked = item["obligations"].get(cn.id, [])
             invoked = any(x["invoked"] for x in checked)
             undetermined = any(not x["invoked"] and x["verdict"] == "undetermined" for x in checked)
+            verdict = "invoked" if invoked else "cannot tell" if undetermined else "not invoked"
+            if not cn.trigger_on:
+                verdict = "standing"
             obligations.append({
                 "norm": cn.id, "category": cn.norm.category, "article": cn.norm.article,
                 "trigger": cn.trigger_when.text if cn.trigger_when else None, "trigger_on": list(cn.trigger_on),
-                "verdict": "invoked" if invoked else "cannot tell" if undetermined else "not invoked",
+                "verdict": verdict,
                 "checks": checked,
                 "why": _why(cn, checked, item, ct),
             })
         out.append({**{k: v for k, v in item.items() if k != "obligations"}, "obligations": obligations})
-    return {"treaty": ct.id, "title": ct.treaty.title, "reading": outcome.reading,
+    tally: dict[str, dict[str, int]] = {}
+    for item in out:
+        for o in item["obligations"]:
+            counts = tally.setdefault(o["norm"], {})
+            for x in o["checks"]:
+                if x["invoked"]:
+                    counts["invoked"] = counts.get("invoked", 0) + 1
+                    continue
+                for part in x["false"]:
+                    counts[f"not: {part}"] = counts.get(f"not: {part}", 0) + 1
+                for part in x["unknown"]:
+                    counts[f"cannot tell: {part}"] = counts.get(f"cannot tell: {part}", 0) + 1
+            if not o["checks"] and o["verdict"] != "standing":
+                counts["no event of the trigger's kind concerns a party"] = \
+                    counts.get("no event of the trigger's kind concerns a party", 0) + 1
+    return {"treaty": ct.id, "title": ct.treaty.title, "reading": outcome.reading, "reasons": tally,
             "in_force": [lc.entry_into_force.isoformat() if lc.entry_into_force else None,
                          lc.ends_on.isoformat() if lc.ends_on else None],
             "conflicts": out,
+            "examined": [cn.id for cn in norms],
             "invoked": sorted({i.norm for i in outcome.instances if i.trigger_event in by_id
-                               and i.category in OBLIGATIONS})}
+                               and conflict_id(by_id[i.trigger_event]) is not None and i.category in OBLIGATIONS}
+                              | {i.norm for i in outcome.instances if i.trigger_event is None
+                                 and i.category in OBLIGATIONS and any(f.event in by_id and conflict_id(
+                                     by_id[f.event]) is not None for f in i.findings)})}
+
+
+_WORDS = {
+    "event.against_initiator == true": "the party entered on the side opposite the initiator",
+    "event.initiator == true": "the party initiated",
+    "not includes_all(parties, event.targets)": "it fought a state outside the alliance",
+    "at_war(event.target, event.actor)": "the attacked party is at war with the attacker",
+}
+
+
+def _words(part: str, ct: CompiledTreaty) -> str:
+    """A trigger condition in words where the pattern is known; threat states by name."""
+    if part in _WORDS:
+        return _WORDS[part]
+    listed = re.fullmatch(r"\[(.*)\] in event\.targets", part)
+    if listed:
+        names = [ct.registry.display(ct.registry.canonical(n.strip(" '")) or n.strip(" '"))
+                 for n in listed[1].split(",")]
+        return "it fought " + " or ".join(names)
+    point = _POINT.search(part)
+    if point and "unknown" in part:
+        return f"the condition {point[1]} holds (the record cannot tell; reading {point[1]}=met takes it as met)"
+    return part
 
 
 def _why(cn: CompiledNorm, checked: list[dict[str, Any]], item: dict[str, Any], ct: CompiledTreaty) -> str:
+    if not cn.trigger_on:
+        if not checked:
+            return "kept: no party fought another in this conflict"
+        states = {d["state"] for x in checked for d in x["duties"]}
+        return "broken: " + ", ".join(sorted(states)) if "breached" in states else ", ".join(sorted(states))
     if any(x["invoked"] for x in checked):
-        return "invoked"
+        return "invoked: " + "; ".join(f"{d['bearer']} {d['state']}" for x in checked if x["invoked"]
+                                       for d in x["duties"])
     if not checked:
         kinds = " or ".join(cn.trigger_on)
         return f"no {kinds} event of this conflict concerns a party as the trigger requires"
     reasons = []
     for x in checked:
-        parts = [f"not {p}" for p in x["false"]] + [f"cannot tell whether {p}" for p in x["unknown"]]
+        parts = [f"not: {p}" for p in x["false"]] + [f"cannot tell: {p}" for p in x["unknown"]]
         reasons.append(f"{x['date']} ({x['event']}): " + "; ".join(parts))
     return "; ".join(reasons)
 
@@ -330,7 +402,14 @@ def _why(cn: CompiledNorm, checked: list[dict[str, Any]], item: dict[str, Any], 
 def render_examination(data: dict[str, Any]) -> str:
     start, end = data["in_force"]
     lines = [f"{data['title']} — in force {start} to {end or 'the end of the record'} (reading: {data['reading']})",
-             f"Obligations invoked by the record: {', '.join(data['invoked']) or 'none'}", ""]
+             f"Obligations examined against the record: {', '.join(data.get('examined', [])) or 'none'}",
+             f"Invoked by a war or dispute of the record: {', '.join(data['invoked']) or 'none'}",
+             f"{len(data['conflicts'])} wars and disputes of its parties while it was in force."]
+    for norm, counts in data.get("reasons", {}).items():
+        if counts:
+            lines.append(f"{norm}, over these conflicts (events checked, by the condition that failed):")
+            lines += [f"  {n:5}  {reason}" for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    lines.append("")
     for c in data["conflicts"]:
         lines.append(f"{c['name']} ({c['conflict']}), from {c['first_day']}")
         for p in c["parties"]:
