@@ -516,7 +516,7 @@ def _explain(head: _Head, inst: NormInstance, trigger: Event, outcome: str, mean
     text = f"{partner} enters {war} on {trigger.date}; {bearer}: {because}"
     if deciding is not None and deciding.note:
         text += f" ({deciding.note.rstrip('.')})"
-    if outcome == "not determinable" and inst.state not in ("undetermined",):
+    if (outcome == "not determinable" and inst.state != "undetermined") or inst.kind == "prohibition":
         text += f" — {meaning}"
     undetermined = [f.says for f in inst.findings if f.verdict == "undetermined"]
     if undetermined:

@@ -20,7 +20,7 @@ from pathlib import Path
 from foedus.errors import FoedusError, Location
 from foedus.model.events import Event, State, Timeline
 
-__all__ = ["Record", "RecordFiles", "conflict_name", "load_record"]
+__all__ = ["Record", "RecordFiles", "conflict_name", "load_record", "record_from_timeline"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,14 @@ def load_record(files: RecordFiles, *, with_relations: bool = False) -> Record:
         warnings += disputes.warnings
     timeline = records_timeline(events, states, timeline_id="cow-wars-and-mid",
                                 description="COW inter-state wars and MID 5.0 disputes, as foedus events")
+    return record_from_timeline(timeline, warnings=tuple(warnings), has_disputes=has_disputes)
+
+
+def record_from_timeline(timeline: Timeline, *, warnings: tuple[str, ...] = (), has_disputes: bool | None = None
+                         ) -> Record:
+    """A record from a timeline of record events (``foedus records … --out x.yaml``, or one written by hand):
+    its states, and per conflict its name and joined events. ``has_disputes``: whether disputes were read
+    (default: whether any event is a dispute's)."""
     names: dict[str, str] = {}
     joined: dict[str, list[Event]] = defaultdict(list)
     last = date(1816, 1, 1)
@@ -162,7 +170,9 @@ def load_record(files: RecordFiles, *, with_relations: bool = False) -> Record:
         if key is not None and e.type in ("war_joined", "dispute_joined"):
             joined[key].append(e)
             names.setdefault(key, conflict_name(e))
-    return Record(timeline=timeline, states=states, warnings=tuple(warnings), has_disputes=has_disputes,
+    if has_disputes is None:
+        has_disputes = any(e.type.startswith("dispute_") for e in timeline.events)
+    return Record(timeline=timeline, states=dict(timeline.states), warnings=warnings, has_disputes=has_disputes,
                   as_of=last + timedelta(days=1), names=names, joined=dict(joined))
 
 
