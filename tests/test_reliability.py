@@ -248,7 +248,8 @@ def test_an_impossible_date_gives_one_line(files: RecordFiles) -> None:
     args = [*options(files)]
     args[args.index("--wars-annual") + 1] = str(RECORDS / "war_years_impossible_date.csv")
     result = runner.invoke(app, ["reliability", "run", *args])
-    assert result.exit_code == 2 and result.output.count("\n") == 1 and "war_years_impossible_date.csv:" in result.output
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "war_years_impossible_date.csv:" in result.output
 
 
 def test_reordered_columns_give_the_same_rows(files: RecordFiles) -> None:
@@ -292,7 +293,7 @@ def test_the_1950_treaty_was_never_invoked_by_the_record() -> None:
     korea = next(c for c in data["conflicts"] if c["conflict"] == "cow-war-151")
     assert korea["parties"][0]["against_initiator"] is False  # China enters beside North Korea, the initiator
     reasons = data["reasons"]["mutual-assistance"]
-    assert not any("invoked" == k for k in reasons)
+    assert "invoked" not in reasons
     assert any("JPN" in k for k in reasons)  # attacks on a party by states neither Japan nor allied with it
     counterpart = runner.invoke(app, ["reliability", "treaty", "atop-3200", "--data", str(data_folder), "--json"])
     atop = json.loads(counterpart.output)
