@@ -39,8 +39,24 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="list every wa
 
 
 def _guard(fn: Any) -> Any:
+    """One-line errors (the CLI's rule), and Python's cyclic garbage collector off for the command: it builds
+    many small objects, none garbage before it ends, that the collector would scan again and again."""
+    import functools
+
     from foedus.cli import guarded
-    return guarded(fn)
+
+    @functools.wraps(fn)
+    def quiet(*args: Any, **kwargs: Any) -> Any:
+        import gc
+
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+    return guarded(quiet)
 
 
 def _files(data: Path | None, atop: Path | None, members: Path | None, states: Path | None, wars: Path | None,
@@ -67,6 +83,17 @@ def _files(data: Path | None, atop: Path | None, members: Path | None, states: P
 def _dumps(data: Any) -> None:
     from foedus.report import json_report
     sys.stdout.write(json_report.dumps(json_report.plain(data)))
+
+
+def _load_and_run(files: RecordFiles, reading: list[str] | None, other: list[str] | None) -> Reliability:
+    """Load once (the dispute events only when one of the readings admits disputes), then judge."""
+    from foedus import reliability
+
+    atop, record = reliability.load(
+        files, dispute_events=reliability.admits_disputes(reading) or reliability.admits_disputes(other))
+    result = reliability.run(reading=reading, models=atop.models, record=record)
+    result.atop = atop
+    return result
 
 
 def _plain(records: Any) -> Any:
@@ -126,6 +153,7 @@ def write_outputs(result: Reliability, out: Path, other: Reliability | None = No
     from foedus.reliability.tables import (
         NAIVE_COLUMNS,
         ROW_COLUMNS,
+        ROW_TYPES,
         SUMMARIES,
         summary_columns,
         write_csv,
@@ -144,7 +172,7 @@ def write_outputs(result: Reliability, out: Path, other: Reliability | None = No
         return out / name
 
     write_csv(result.row_records, ROW_COLUMNS, put("rows.csv"))
-    write_parquet(result.row_records, ROW_COLUMNS, put("rows.parquet"))
+    write_parquet(out / "rows.csv", ROW_TYPES, put("rows.parquet"))
     write_csv(result.naive_records, NAIVE_COLUMNS, put("naive.csv"))
     write_csv(result.uncertain_records, [f.name for f in dataclasses.fields(Uncertain)], put("uncertain.csv"))
     stacked = [{"table": name, **item} for name, _ in SUMMARIES for item in result.summary_records[name]]
@@ -175,7 +203,8 @@ def run(data: DataOpt = None, atop: AtopOpt = None, members: MembersOpt = None, 
     from foedus import reliability
     from foedus.reliability.tables import compare_records
 
-    result = reliability.run(_files(data, atop, members, states, wars, wars_annual, mida, midb), reading)
+    files = _files(data, atop, members, states, wars, wars_annual, mida, midb)
+    result = _load_and_run(files, reading, compare_with)
     other = reliability.run(reading=compare_with, like=result) if compare_with else None
     written = write_outputs(result, out, other) if out is not None else {}
     stored = {}
@@ -225,7 +254,7 @@ def compare(reading: Annotated[list[str], typer.Option("--reading", "-r", help="
     from foedus import reliability
     from foedus.reliability.tables import COMPARE_COLUMNS, compare_records, summarize, write_csv
 
-    a = reliability.run(_files(data, atop, members, states, wars, wars_annual, mida, midb), reading)
+    a = _load_and_run(_files(data, atop, members, states, wars, wars_annual, mida, midb), reading, other)
     b = reliability.run(reading=other, like=a)
     rows = compare_records(a.judgement, b.judgement)
     if out is not None:

@@ -80,7 +80,7 @@ standing one by each member toward the others.
   the member's side on that day (``allies``; ``allies_possible``: the record cannot tell) or enters it on
   that side before the deadline; violated when the ally fights the member in it (``opponents``), or, by
   silence, when the deadline passes: the deadline runs ``within`` the reading point ``join-window``
-  (any time, 30 days, 90 days, a year) and ``until`` the day the member leaves the war (reading point
+  (any time, 30, 90 or 365 days) and ``until`` the day the member leaves the war (reading point
   ``late-entry``: ``not-counted``) or the war ends (``counted``). Under ``adversaries=all`` the ally must
   be at war with every state the member fought on entering.
 * ``offense`` → the same, invoked when a member enters as an initiator (COW's code; for disputes an
@@ -674,7 +674,8 @@ def _judging_points(readings: list[ReadingPoint], variables: set[str]) -> None:
                 "war": ReadingOption(value=None, says="at any time while the obligation lasts (see late-entry)"),
                 "30-days": ReadingOption(value="30 days", says="within 30 days of the partner's entry"),
                 "90-days": ReadingOption(value="90 days", says="within 90 days of the partner's entry"),
-                "1-year": ReadingOption(value="1 year", says="within a year of the partner's entry"),
+                # Days, not "1 year": a year added to 29 February would need a rounding rule.
+                "365-days": ReadingOption(value="365 days", says="within 365 days of the partner's entry"),
             },
             default="war",
         ))
@@ -950,11 +951,17 @@ def _phase_codes(phases: list[_Phase], variable: str, fallback: _Terms) -> list[
     earlier row when that membership is still open at the phase's start."""
     out: list[dict[int, _Code]] = []
     latest: dict[int, AtopMemberPhase] = {}
+    terms: dict[int, _Terms | None] = {}  # by row line: a row's conditions, read once
+
+    def code(row: AtopMemberPhase) -> _Code:
+        if row.line not in terms:
+            terms[row.line] = _row_terms(variable, row, fallback)
+        return row.provisions.get(variable), terms[row.line]
+
     for ph in phases:
-        codes = {m: (row.provisions.get(variable), _row_terms(variable, row, fallback)) for m, row in latest.items()
-                 if row.exit is None or row.exit.earliest() > ph.start}
+        codes = {m: code(row) for m, row in latest.items() if row.exit is None or row.exit.earliest() > ph.start}
         for row in sorted(ph.rows, key=lambda r: (r.entry.earliest(), r.line)):
-            codes[row.member] = (row.provisions.get(variable), _row_terms(variable, row, fallback))
+            codes[row.member] = code(row)
             latest[row.member] = row
         out.append(codes)
     return out

@@ -282,8 +282,16 @@ class _Names:
     def __init__(self, states: StateSystem | None) -> None:
         self.states = states
         self.used: dict[str, State] = {}
+        self._ids: dict[int, str] = {}
 
     def id(self, code: int) -> str:
+        found = self._ids.get(code)
+        if found is not None:
+            return found
+        self._ids[code] = sid = self._id(code)
+        return sid
+
+    def _id(self, code: int) -> str:
         states = self.states
         if states is not None and code in states:
             sid = states.abb(code)

@@ -21,8 +21,10 @@ In Python::
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,14 +112,23 @@ class Reliability:
         return (*(self.atop.warnings if self.atop is not None else ()), *self.record.warnings)
 
 
-def load(files: RecordFiles | str | Path, *, with_relations: bool = False) -> tuple[AtopImport, Record]:
-    """The ATOP models and the record of wars and disputes, from the files (or the shared data folder)."""
+def load(files: RecordFiles | str | Path, *, with_relations: bool = False, dispute_events: bool = True
+         ) -> tuple[AtopImport, Record]:
+    """The ATOP models and the record of wars and disputes, from the files (or the shared data folder);
+    ``dispute_events=False``: the MID files checked, their events not made (``load_record``)."""
     from foedus.importers.atop import import_atop
 
     if not isinstance(files, RecordFiles):
         files = RecordFiles.in_folder(files)
     atop = import_atop(files.atop, files.members, files.states, iso3=False)
-    return atop, load_record(files, with_relations=with_relations)
+    return atop, load_record(files, with_relations=with_relations, dispute_events=dispute_events)
+
+
+def admits_disputes(reading: Sequence[str] | None) -> bool:
+    """Whether a reading lets disputes invoke obligations (the point ``conflicts`` set to other than wars)."""
+    from foedus.reliability.judge import expand_reading
+
+    return any(c.startswith("conflicts=") and c != "conflicts=wars" for c in expand_reading(reading))
 
 
 def run(files: RecordFiles | str | Path | None = None, reading: Sequence[str] | None = None, *,
@@ -129,14 +140,33 @@ def run(files: RecordFiles | str | Path | None = None, reading: Sequence[str] | 
     atop = None
     if like is not None:
         models, record, atop = like.models, like.record, like.atop
-    if models is None or record is None:
-        if files is None:
-            raise ValueError("run() needs files, or models and a record, or an earlier run")
-        atop, loaded = load(files)
-        models = models if models is not None else atop.models
-        record = record if record is not None else loaded
-    judgement = judge(models, record, reading)
+        if not record.dispute_events and admits_disputes(reading):
+            if files is None:
+                raise ValueError("this reading needs the dispute events the earlier run did not make: give files")
+            record = None
+    with _collector_paused():
+        if models is None or record is None:
+            if files is None:
+                raise ValueError("run() needs files, or models and a record, or an earlier run")
+            # Events no obligation can be invoked by under the reading are not made (the files still checked).
+            atop, loaded = load(files, dispute_events=admits_disputes(reading) or like is not None)
+            models = models if models is not None else atop.models
+            record = record if record is not None else loaded
+        judgement = judge(models, record, reading)
     return Reliability(models=tuple(models), record=record, judgement=judgement, atop=atop)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the run builds its many small objects (none of them
+    garbage until the run ends): it would scan them again and again, for nothing (half the run's time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def compare(a: Reliability, b: Reliability) -> pd.DataFrame:

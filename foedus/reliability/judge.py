@@ -10,7 +10,9 @@ members (as actor or target), of a type one of its norms (existing under the rea
 a lifecycle rule acts on, and dated while it is in force. Leaving the others out changes nothing:
 the engine skips an event whose type no norm and no rule reacts to, and before entry into force or
 after the end no duty is open (``test_reliability.py`` checks the outcome against evaluation on the
-whole record). A model none of whose members has such an event is not evaluated at all: it can have
+whole record). For the same reason it is compiled with the norms that exist under the reading and can
+react to some event of the record: a standing norm whose acts the record never holds (no other
+alliance, economic aid) would only stand there, and a norm the reading removes is never evaluated. A model none of whose members has such an event is not evaluated at all: it can have
 no invocation. Relations between states (``at_war``, ``allied``) come from the whole record.
 
 What is a row
@@ -63,6 +65,7 @@ READINGS: dict[str, tuple[str, ...]] = {
     "late-entry-counts": ("late-entry=counted",),
     "within-30-days": ("join-window=30-days",),
     "within-90-days": ("join-window=90-days",),
+    "within-365-days": ("join-window=365-days",),
     "all-adversaries": ("adversaries=all",),
     "uses-of-force": ("conflicts=force",),
     "all-disputes": ("conflicts=disputes",),
@@ -155,6 +158,11 @@ class Judgement:
 # --- readings ----------------------------------------------------------------------------------------------
 
 
+def explicit_choices(words: Sequence[str] | None) -> tuple[str, ...]:
+    """The ``point=option`` words given as such (not through a named reading)."""
+    return tuple(w.strip() for w in words or () if "=" in w)
+
+
 def expand_reading(words: Sequence[str] | None) -> tuple[str, ...]:
     """Reading words (the names in ``READINGS`` and ``point=option``) as ``point=option`` choices, in order."""
     out: list[str] = []
@@ -188,13 +196,14 @@ def model_reading(model: Treaty, choices: Sequence[str]) -> list[str]:
     return out
 
 
-def check_choices(models: Iterable[Treaty], choices: Sequence[str]) -> None:
-    """Every choice must name a point some model declares, and an option of it."""
+def check_choices(models: Iterable[Treaty], choices: Sequence[str], explicit: Sequence[str] = ()) -> tuple[str, ...]:
+    """The choices that some model declares: every ``explicit`` one must name a point some model declares, and
+    an option of it (a named reading's choices at points no model has are left out)."""
     known: dict[str, set[str]] = defaultdict(set)
     for model in models:
         for p in reading_points(model):
             known[p.id] |= set(p.options)
-    for choice in choices:
+    for choice in explicit:
         point, _, option = choice.partition("=")
         if point not in known:
             raise FoedusError(f"no alliance has the reading point {point!r}", where=Location("--reading"),
@@ -202,6 +211,7 @@ def check_choices(models: Iterable[Treaty], choices: Sequence[str]) -> None:
         if option not in known[point]:
             raise FoedusError(f"{option!r} is not an option of {point!r}", where=Location("--reading"),
                               expected="one of " + ", ".join(sorted(known[point])))
+    return tuple(c for c in choices if c.partition("=")[0] in known)
 
 
 # --- which events concern a model ----------------------------------------------------------------------------
@@ -216,18 +226,24 @@ def _lifecycle_types() -> frozenset[str]:
     return frozenset(r.on for r in RULES if r.on in vocab)
 
 
-def _existing(model: Treaty, choices: dict[str, str], registry: StateRegistry) -> list[Norm]:
-    """The model's norms that exist under the choices (``applies_when``), without compiling the model."""
-    points = {p.id: set(p.options) for p in reading_points(model)}
+def _existing(model: Treaty, choices: dict[str, str], registry: StateRegistry,
+              cache: dict[tuple[str, tuple[tuple[str, str], ...]], bool] | None = None) -> list[Norm]:
+    """The model's norms that exist under the choices (``applies_when``, a condition on the reading alone),
+    without compiling the model; ``cache`` keeps each condition's answer per choices."""
     out = []
-    cc: ConditionCompiler | None = None
+    key = tuple(sorted(choices.items()))
     for norm in model.norms:
         if norm.applies_when:
-            if cc is None:
+            found = cache.get((norm.applies_when, key)) if cache is not None else None
+            if found is None:
+                points = {p.id: set(p.options) for p in reading_points(model)}
                 cc = ConditionCompiler(model.id, tuple(p.id for p in model.parties), registry, points,
                                        Location(model.id))
-            test = cc.compile(norm.applies_when, set())
-            if not test(Context(date=date.min, facts=TimelineFacts(), parties=(), reading=choices)):
+                test = cc.compile(norm.applies_when, set())
+                found = bool(test(Context(date=date.min, facts=TimelineFacts(), parties=(), reading=choices)))
+                if cache is not None:
+                    cache[(norm.applies_when, key)] = found
+            if not found:
                 continue
         out.append(norm)
     return out
@@ -244,8 +260,12 @@ def _reacting_types(norms: Iterable[Norm]) -> set[str]:
     return types
 
 
+# Norms that act on the treaty's own life (a power of notice or withdrawal): kept whatever the record holds.
+_LIFECYCLE_CATEGORIES = frozenset({"notice", "withdrawal"})
+
+
 class _Index:
-    """The record's events by (state, type), as positions in the timeline."""
+    """The record's events by (state, type), as positions in the timeline, and the types it has."""
 
     def __init__(self, events: Sequence[Event]):
         self.events = events
@@ -254,6 +274,7 @@ class _Index:
             for s in {*e.actors, *e.targets}:
                 by[(s, e.type)].append(i)
         self.by = by
+        self.types = frozenset(e.type for e in events)
 
     def select(self, states: Iterable[str], types: Iterable[str], start: date | None, end: date | None) -> list[Event]:
         positions: set[int] = set()
@@ -287,7 +308,8 @@ class Evaluated:
 
 
 def evaluate_model(model: Treaty, record: Record, choices: Sequence[str], *, index: _Index | None = None,
-                   facts: TimelineFacts | None = None, registry: StateRegistry | None = None) -> Evaluated | None:
+                   facts: TimelineFacts | None = None, registry: StateRegistry | None = None,
+                   cache: dict[tuple[str, tuple[tuple[str, str], ...]], bool] | None = None) -> Evaluated | None:
     """The model's outcome on the record under the choices, evaluated on the events that concern it (module
     docstring); None when no event concerns it."""
     from foedus.evaluate.run import bind_timeline, evaluate
@@ -297,7 +319,11 @@ def evaluate_model(model: Treaty, record: Record, choices: Sequence[str], *, ind
     mine = model_reading(model, choices)
     chosen = dict(p.split("=", 1) for p in mine)
     defaults = {p.id: p.default for p in reading_points(model)}
-    norms = _existing(model, {**defaults, **chosen}, base)
+    # The norms that exist under the reading and can react to an event of the record (a standing norm whose
+    # acts the record never has, e.g. no other alliance or economic aid, would only stand there): compiling
+    # the others would change no outcome of these.
+    norms = [n for n in _existing(model, {**defaults, **chosen}, base, cache)
+             if _reacting_types([n]) & index.types or n.category in _LIFECYCLE_CATEGORIES]
     types = _reacting_types(norms) | _lifecycle_types()
     fast = all(base.canonical(p.id) == p.id and (p.cow is None or base.canonical(f"cow:{p.cow}") == p.id)
                for p in model.parties)
@@ -343,18 +369,21 @@ def _record_ids(model: Treaty, registry: StateRegistry) -> list[str]:
 def judge(models: Sequence[Treaty], record: Record, reading: Sequence[str] | None = None) -> Judgement:
     """Evaluate every model on the record under ``reading`` (names in ``READINGS`` and ``point=option``);
     one row per invoked obligation (module docstring)."""
-    choices = expand_reading(reading)
-    check_choices(models, choices)
+    choices = check_choices(models, expand_reading(reading), explicit_choices(reading))
     if not record.has_disputes and any(c.startswith("conflicts=") and not c.endswith("=wars") for c in choices):
         raise FoedusError("this reading admits disputes, but no MID files were given", where=Location("--reading"),
                           expected="--mida and --midb (or a data folder with mid/)")
+    if not record.dispute_events and any(c.startswith("conflicts=") and not c.endswith("=wars") for c in choices):
+        raise FoedusError("this reading admits disputes, but the record was read without their events",
+                          where=Location("--reading"), expected="load_record(files) with dispute_events=True")
     label = reading_label(reading)
     out = Judgement(reading=label, choices=choices)
     index = _Index(record.events)
     base = _registry(record)
     facts = TimelineFacts.from_events(record.events)
+    cache: dict[tuple[str, tuple[tuple[str, str], ...]], bool] = {}
     for model in models:
-        result = evaluate_model(model, record, choices, index=index, facts=facts, registry=base)
+        result = evaluate_model(model, record, choices, index=index, facts=facts, registry=base, cache=cache)
         if result is None:
             out.skipped += 1
             continue
@@ -378,6 +407,12 @@ def rows_of(ct: CompiledTreaty, outcome: Outcome, record: Record, reading: str) 
     norms = {cn.id: cn.norm for cn in ct.norms}
     head = _Head(model, ct)
     rows: list[Row] = []
+    # A standing duty gets a new instance each time its bearer is bound again; the engine weighs the earlier
+    # (ended) ones too, so an act counts for the latest instance made on or before its day.
+    latest: dict[tuple[str, str], list[NormInstance]] = defaultdict(list)
+    for inst in outcome.instances:
+        if inst.trigger_event is None:
+            latest[(inst.norm, inst.bearer)].append(inst)
     for inst in outcome.instances:
         if inst.category not in OBLIGATIONS:
             continue
@@ -388,7 +423,7 @@ def rows_of(ct: CompiledTreaty, outcome: Outcome, record: Record, reading: str) 
                 continue
             rows.append(_triggered_row(head, norm, inst, trigger, by_id, record, reading))
         else:
-            rows += _standing_rows(head, norm, inst, outcome, by_id, record, reading)
+            rows += _standing_rows(head, norm, inst, outcome, by_id, record, reading, latest[(inst.norm, inst.bearer)])
     return rows
 
 
@@ -442,11 +477,14 @@ def _triggered_row(head: _Head, norm: Norm, inst: NormInstance, trigger: Event, 
 
 
 def _standing_rows(head: _Head, norm: Norm, inst: NormInstance, outcome: Outcome, by_id: dict[str, Event],
-                   record: Record, reading: str) -> list[Row]:
+                   record: Record, reading: str, siblings: list[NormInstance]) -> list[Row]:
     rows = []
     lc = outcome.lifecycle
     for f in inst.findings:
         if f.verdict not in _FINDINGS:
+            continue
+        live = max((i for i in siblings if i.created_on <= f.date), key=lambda i: i.created_on, default=None)
+        if live is not inst:
             continue
         e = by_id.get(f.event)
         if e is None or e.type not in _JOINED:

@@ -11,6 +11,7 @@ for hand-written models such as the 1950 treaty, and ``with_relations=True`` add
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class Record:
     warnings: tuple[str, ...]
     has_disputes: bool
     as_of: date
+    dispute_events: bool = True
     names: dict[str, str] = field(default_factory=dict)
     joined: dict[str, list[Event]] = field(default_factory=dict)
 
@@ -115,8 +117,10 @@ def conflict_id(e: Event) -> str | None:
     return str(value) if value is not None else None
 
 
-def load_record(files: RecordFiles, *, with_relations: bool = False) -> Record:
-    """Read the wars (and disputes, when given) into one record (module docstring)."""
+def load_record(files: RecordFiles, *, with_relations: bool = False, dispute_events: bool = True) -> Record:
+    """Read the wars (and disputes, when given) into one record (module docstring). ``dispute_events=False``:
+    the MID files are read and checked (a bad file is still an error, its rows' problems still warnings), but
+    their events are not made — for a reading under which no dispute can invoke an obligation."""
     from foedus.importers.cow_states import read_states
     from foedus.importers.cow_wars import read_war_dyads, read_war_years
     from foedus.importers.mid import read_disputes, read_participants
@@ -143,16 +147,20 @@ def load_record(files: RecordFiles, *, with_relations: bool = False) -> Record:
                           where=Location(str(given)), expected="--mida and --midb together")
     if files.mida is not None and files.midb is not None:
         dispute_file = read_disputes(files.mida)
-        disputes = dispute_record(dispute_file, read_participants(files.midb, states=system, disputes=dispute_file),
-                                  states=system, unknown_day="interval")
-        events += disputes.events
-        if with_relations:
-            events += dispute_relations(disputes)
-        states.update(disputes.states)
-        warnings += disputes.warnings
+        participants = read_participants(files.midb, states=system, disputes=dispute_file)
+        if dispute_events:
+            disputes = dispute_record(dispute_file, participants, states=system, unknown_day="interval")
+            events += disputes.events
+            if with_relations:
+                events += dispute_relations(disputes)
+            states.update(disputes.states)
+            warnings += disputes.warnings
+        else:
+            warnings += [*dispute_file.warnings, *participants.warnings]
     timeline = records_timeline(events, states, timeline_id="cow-wars-and-mid",
                                 description="COW inter-state wars and MID 5.0 disputes, as foedus events")
-    return record_from_timeline(timeline, warnings=tuple(warnings), has_disputes=has_disputes)
+    record = record_from_timeline(timeline, warnings=tuple(warnings), has_disputes=has_disputes)
+    return dataclasses.replace(record, dispute_events=dispute_events or not has_disputes)
 
 
 def record_from_timeline(timeline: Timeline, *, warnings: tuple[str, ...] = (), has_disputes: bool | None = None

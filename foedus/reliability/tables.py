@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["COMPARE_COLUMNS", "ERAS", "NAIVE_COLUMNS", "ROW_COLUMNS", "SUMMARIES", "Z", "compare_records", "frame",
            "naive_records", "row_records", "summaries", "summarize", "summary_columns", "wilson", "write_csv",
-           "write_parquet"]
+           "write_parquet"]  # and ROW_TYPES
 
 Z = 1.96  # 95%
 ERAS: tuple[tuple[int, int, str], ...] = (
@@ -292,15 +292,36 @@ def write_csv(records: Sequence[dict[str, Any]], columns: Sequence[str], path: P
                           expected="a writable file path") from None
 
 
-def write_parquet(records: Sequence[dict[str, Any]], columns: Sequence[str], path: Path) -> None:
-    """Records as a Parquet file (typed by pyarrow from the values: dates as dates, counts as integers)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def column_types(row_type: type, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """SQL types of a dataclass's fields (text, integer, boolean, date), for typed tables."""
+    import typing
 
-    table = pa.Table.from_pylist([{c: item.get(c) for c in columns} for item in records]) if records else \
-        pa.table({c: pa.array([], pa.string()) for c in columns})
+    hints = typing.get_type_hints(row_type)
+    out = {}
+    for f in fields(row_type):
+        hint = str(hints[f.name])
+        out[f.name] = ("DATE" if "date" in hint else "BOOLEAN" if "bool" in hint else
+                       "INTEGER" if "int" in hint else "DOUBLE" if "float" in hint else "VARCHAR")
+    return {**out, **(extra or {})}
+
+
+ROW_TYPES = column_types(Row, {"year": "INTEGER", "period": "VARCHAR", "era": "VARCHAR", "kind": "VARCHAR"})
+
+
+def write_parquet(csv_path: Path, types: dict[str, str], path: Path) -> None:
+    """A table written by ``write_csv`` as a typed Parquet file (dates as dates, counts as integers), by DuckDB:
+    no pandas, which pyarrow would load to convert Python values."""
+    import duckdb
+
+    columns = ", ".join(f"'{name}': '{kind}'" for name, kind in types.items())
+    query = (f"copy (select * from read_csv(?, header = true, columns = {{{columns}}})) "
+             f"to '{_quoted(path)}' (format parquet)")
     try:
-        pq.write_table(table, path)
-    except OSError as exc:
-        raise FoedusError(f"cannot write the table ({exc})", where=Location(str(path)),
+        duckdb.connect().execute(query, [str(csv_path)])
+    except duckdb.Error as exc:
+        raise FoedusError(f"cannot write the table ({' '.join(str(exc).split())})", where=Location(str(path)),
                           expected="a writable file path") from None
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
