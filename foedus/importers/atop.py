@@ -358,7 +358,7 @@ def alliance_model(alliance: AtopAlliance, member_rows: Sequence[AtopMemberPhase
                               in_force_on=ph.start, says=f"the alliance's obligations as ATOP codes them in phase "
                               f"{ph.number}, from {ph.start}") for ph in phases[1:]]
     runs = _member_obligations(alliance, parties, phases, threats, warn)
-    norms = _norms(prov, threats, len(parties) == 2, readings, unknown, runs, parties, phases)
+    norms = _norms(prov, threats, len(parties) == 2, readings, unknown, runs, parties, phases, states)
     _code_facts(alliance, unknown, fact)
 
     names = [p.name for p in parties]
@@ -614,12 +614,14 @@ def _reading_point(readings: list[ReadingPoint], point: ReadingPoint) -> None:
 
 
 def _condition_part(kind: str, category: str, names: list[str], threat_role: str,
-                    readings: list[ReadingPoint]) -> tuple[str, str]:
-    """The trigger part for one condition and its words. A condition the record can check becomes a test on
-    the event; one it cannot becomes a reading point (default ``unknown``: the trigger stays undetermined)."""
+                    readings: list[ReadingPoint], labels: dict[str, str] | None = None) -> tuple[str, str]:
+    """The trigger part for one condition and its words (``labels``: a threat's name by ``cow:N``). A condition
+    the record can check becomes a test on the event; one it cannot becomes a reading point (default
+    ``unknown``: the trigger stays undetermined)."""
     if kind == "adversary" and names:
         listed = "[" + ", ".join(f"'{n}'" for n in names) + "]"
-        return f"{listed} in event.{threat_role}", f"only against {', '.join(names)}"
+        shown = [(labels or {}).get(n, n) for n in names]
+        return f"{listed} in event.{threat_role}", f"only against {' or '.join(shown)}"
     if kind == "attacked":
         return "event.against_initiator == true", _CONDITION_WORDS[kind]
     point = f"{kind}-condition"
@@ -731,7 +733,8 @@ def reliability_points() -> list[ReadingPoint]:
     return points
 
 
-def _triggered(variable: str, record: str, terms: _Terms, names: list[str], readings: list[ReadingPoint]) -> Norm:
+def _triggered(variable: str, record: str, terms: _Terms, names: list[str], readings: list[ReadingPoint],
+               labels: dict[str, str] | None = None) -> Norm:
     """The norm for a triggered obligation (defence, offence, neutrality, consultation), as one record speaks it
     (wars or disputes). See the module docstring, "Obligations judged against the record"."""
     r = _RECORDS[record]
@@ -749,7 +752,7 @@ def _triggered(variable: str, record: str, terms: _Terms, names: list[str], read
     words: list[str] = []
     parts: list[str] = []
     for kind in terms.conditions:
-        part, said = _condition_part(kind, category, names, role, readings)
+        part, said = _condition_part(kind, category, names, role, readings, labels)
         if part not in parts:
             parts.append(part)
             words.append(said)
@@ -840,12 +843,13 @@ def _nonaggression(record: str, bilateral: bool) -> Norm:
 
 def _norms(prov: dict[str, int | None], threats: list[int], bilateral: bool, readings: list[ReadingPoint],
            unknown: list[str], runs: dict[str, list[_Run]] | None = None, parties: list[Party] | None = None,
-           phases: list[_Phase] | None = None) -> list[Norm]:
+           phases: list[_Phase] | None = None, states: StateSystem | None = None) -> list[Norm]:
     """The alliance's norms: each obligation coded 1, as the wars and the disputes of the record speak it —
     one norm per run of phases when the member rows code it (``runs``, under each run's conditions), else one
     under the alliance row's conditions. Then the standing provisions that do not speak the record (noothall,
     ecaid)."""
     names = [f"cow:{code}" for code in threats]
+    labels = {f"cow:{code}": _party_name(code, states) for code in threats} if states is not None else {}
     norms: list[Norm] = []
     coded = {v for v in _OBLIGATIONS if prov.get(v) == 1}
     if coded:
@@ -854,7 +858,7 @@ def _norms(prov: dict[str, int | None], threats: list[int], bilateral: bool, rea
     def made(variable: str, terms: _Terms) -> list[Norm]:
         if variable == "nonagg":
             return [_nonaggression(record, bilateral) for record in _RECORDS]
-        return [_triggered(variable, record, terms, names, readings) for record in _RECORDS]
+        return [_triggered(variable, record, terms, names, readings, labels) for record in _RECORDS]
 
     for variable in ("defense", "offense", "neutral", "nonagg", "consul"):
         if variable not in coded:
