@@ -103,8 +103,13 @@ def _rate_chart(table: list[dict[str, Any]], label: str, title: str, naive: bool
                            f'stroke-width="1.5"/><line x1="{a:.1f}" y1="{top + 2}" x2="{a:.1f}" y2="{top + 12}" '
                            f'stroke="#111"/><line x1="{b:.1f}" y1="{top + 2}" x2="{b:.1f}" y2="{top + 12}" '
                            f'stroke="#111"/>')
-            out.append(f'<text x="{min(x(float(value)) + 6, width - 36):.1f}" y="{top + 11}" fill="#222">'
-                       f'{_pct(value)}</text>')
+            # The value beside the bar, clear of its interval; inside the plot at the right edge.
+            end = max(x(float(value)), x(hi) if isinstance(hi, float) and not math.isnan(hi) else 0.0)
+            if end + 50 < width:
+                out.append(f'<text x="{end + 6:.1f}" y="{top + 11}" fill="#222">{_pct(value)}</text>')
+            else:
+                out.append(f'<text x="{x(float(value)) - 4:.1f}" y="{top + 11}" fill="#fff" text-anchor="end">'
+                           f'{_pct(value)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -156,6 +161,16 @@ def _order(outcome: str) -> int:
 def _legend() -> str:
     items = "".join(f'<span><i style="background:{c}"></i>{esc(k)}</span>' for k, c in _COLOURS.items())
     return f'<p class="legend">{items}</p>'
+
+
+def _rates_legend() -> str:
+    return (f'<p class="legend"><span><i style="background:{_TREATY}"></i>treaty-specific: honoured of the '
+            f'determinable</span><span><i style="background:{_NAIVE}"></i>naive: the ally joined the partner\'s '
+            "side</span><span>— 95% Wilson interval</span></p>")
+
+
+def _figure(title: str, svg: str) -> str:
+    return f'<h3>{esc(title)}</h3><div class="chart">{svg}</div>'
 
 
 # --- tables ---------------------------------------------------------------------------------------------------
@@ -251,7 +266,10 @@ def render_page(result: Reliability, other: Reliability | None = None) -> str:
         "<li>every reading point at its default</li>"
     uncertain = Counter(u.unknown for u in result.judgement.uncertain)
     uncertain_items = "".join(f"<li>{esc(k)}: {n}</li>" for k, n in uncertain.most_common())
-    disputes = " and MID 5.0 disputes" if result.record.has_disputes else ""
+    admitted = any(c.startswith("conflicts=") and c != "conflicts=wars" for c in result.judgement.choices)
+    disputes = (" and MID 5.0 disputes" if admitted else
+                " (the MID 5.0 disputes were read and checked; this reading admits wars only)"
+                if result.record.has_disputes else "")
     nav = ['<a href="#rates">Rates</a>', '<a href="#time">Time</a>', '<a href="#tables">Tables</a>',
            *(['<a href="#compare">Two readings</a>'] if other is not None else []),
            '<a href="#uncertain">What the record cannot tell</a>', '<a href="#method">Method</a>',
@@ -270,11 +288,13 @@ def render_page(result: Reliability, other: Reliability | None = None) -> str:
         "<p>The treaty-specific rate: of the invoked obligations whose outcome the record determines, the share "
         "honoured (purple). The naive rate: of the allied pairs in which one member entered a conflict, the share in "
         "which the other joined its side, whatever the treaty said (blue). Bars show 95% Wilson intervals.</p>",
-        f'<div class="chart">{_rate_chart(s["obligation"], "obligation", "Rates by obligation type")}</div>',
-        '<h2 id="periods">Rates by period and era</h2>',
-        f'<div class="chart">{_rate_chart(s["period"], "period", "Rates before and after 1945")}</div>',
-        f'<div class="chart">{_rate_chart(s["era"], "era", "Rates by era")}</div>',
-        f'<div class="chart">{_rate_chart(s["kind"], "kind", "Bilateral and multilateral alliances")}</div>',
+        _rates_legend(),
+        _figure("Rates by obligation type", _rate_chart(s["obligation"], "obligation", "Rates by obligation type")),
+        '<h2 id="periods">Rates by period and era</h2>', _rates_legend(),
+        _figure("Before and after 1945", _rate_chart(s["period"], "period", "Rates before and after 1945")),
+        _figure("By era", _rate_chart(s["era"], "era", "Rates by era")),
+        _figure("Bilateral and multilateral alliances",
+                _rate_chart(s["kind"], "kind", "Bilateral and multilateral alliances")),
         '<h2 id="time">Invocations on a time axis</h2>', _legend(),
         f'<div class="chart">{_timeline_chart(rows)}</div>',
         '<h2 id="tables">Tables</h2>',

@@ -12,8 +12,9 @@ the engine skips an event whose type no norm and no rule reacts to, and before e
 after the end no duty is open (``test_reliability.py`` checks the outcome against evaluation on the
 whole record). For the same reason it is compiled with the norms that exist under the reading and can
 react to some event of the record: a standing norm whose acts the record never holds (no other
-alliance, economic aid) would only stand there, and a norm the reading removes is never evaluated. A model none of whose members has such an event is not evaluated at all: it can have
-no invocation. Relations between states (``at_war``, ``allied``) come from the whole record.
+alliance, economic aid) would only stand there, and a norm the reading removes is never evaluated. A
+model none of whose members has such an event is not evaluated at all: it can have no invocation.
+Relations between states (``at_war``, ``allied``) come from the whole record.
 
 What is a row
 -------------
