@@ -315,3 +315,18 @@ def test_the_reliability_commands_import_little() -> None:
 def test_dates_of_rows_are_dates(files: RecordFiles) -> None:
     result = run(files)
     assert all(isinstance(r.invoked_on, date) for r in result.judgement.rows)
+
+
+def test_a_state_outside_the_system_is_reported_and_kept(files: RecordFiles, tmp_path: Path) -> None:
+    """Bavaria (the COW system ends it in 1871) fighting in 1914: a warning with the row, and its
+    participation is kept, never dropped."""
+    from dataclasses import replace
+
+    dyads = tmp_path / "war_dyads.csv"
+    text = (RECORDS / "war_dyads.csv").read_text(encoding="utf-8")
+    dyads.write_text(text + "900,245,255,1914,1,0,1,2,0,1,1,2,100,1000,0\n"
+                            "900,255,245,1914,1,0,2,1,1,0,2,1,1000,100,0\n", encoding="utf-8")
+    result = run(replace(files, war_dyads=dyads))
+    warned = [w for w in result.warnings if "Bavaria" in w and "not a member of the state system" in w]
+    assert warned and warned[0].startswith(f"{dyads}:")
+    assert any(e.type == "war_joined" and e.actor == "BAV" for e in result.record.events)
