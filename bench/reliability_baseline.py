@@ -149,6 +149,8 @@ def _trigger(n: Any, e: Any, bound: set[str], choices: dict[str, str]) -> bool |
 
 
 def _deadline(e: Any, choices: dict[str, str], category: str) -> tuple[date | None, date | None]:
+    if category not in ("defence", "offence", "consultation"):
+        return None, None  # neutrality has no last day: the partner's exit discharges it
     bounds = []
     days = _WINDOW[choices.get("join-window", "war")] if category in ("defence", "offence") else None
     if days is not None:
@@ -221,7 +223,15 @@ def _nonaggression(alliance: str, n: Any, e: Any, bound: set[str], spans: dict[s
     partners = [p for p in e.opponents if p in bound and p != e.state]
     if not partners or (n.bearer is not None and n.bearer != e.state):
         return []
-    if chosen["nonagg-fighting"] == "any" or e.against is False:
+    in_scope: bool | None = True
+    if n.record == "dispute":  # a dispute the reading admits, below war
+        level = e.hostility
+        in_scope = None if level is None else level <= 4 and (chosen["conflicts"] == "disputes" or level == 4)
+    if in_scope is False:
+        return []
+    if in_scope is None:
+        verdict = "undetermined"
+    elif chosen["nonagg-fighting"] == "any" or e.against is False:
         verdict = "breached"
     elif e.against is True:
         verdict = "honoured"

@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from foedus.compile.compiler import CompiledTreaty, compile_treaty, trigger_types
 from foedus.compile.conditions import ConditionCompiler, Context
@@ -90,6 +91,7 @@ OUTCOMES: dict[tuple[str, str], tuple[str, str]] = {
     ("prohibition", "suspended"): ("not determinable", "suspended"),
 }
 _FINDINGS = {"breached": "violated", "honoured": "honoured", "undetermined": "not determinable"}
+_FIRMNESS = {"breached": 0, "honoured": 1, "undetermined": 2}
 
 
 @dataclass(frozen=True)
@@ -481,8 +483,15 @@ def _standing_rows(head: _Head, norm: Norm, inst: NormInstance, outcome: Outcome
                    record: Record, reading: str, siblings: list[NormInstance]) -> list[Row]:
     rows = []
     lc = outcome.lifecycle
+    # One act may be weighed by two patterns (breach and honour) when the record cannot tell which applies:
+    # one row per act, the firmest verdict first.
+    chosen: dict[str, Any] = {}
     for f in inst.findings:
-        if f.verdict not in _FINDINGS:
+        firmer = f.event not in chosen or _FIRMNESS.get(f.verdict, 9) < _FIRMNESS[chosen[f.event].verdict]
+        if f.verdict in _FINDINGS and firmer:
+            chosen[f.event] = f
+    for f in inst.findings:
+        if chosen.get(f.event) is not f:
             continue
         live = max((i for i in siblings if i.created_on <= f.date), key=lambda i: i.created_on, default=None)
         if live is not inst:
