@@ -330,3 +330,25 @@ def test_a_state_outside_the_system_is_reported_and_kept(files: RecordFiles, tmp
     warned = [w for w in result.warnings if "Bavaria" in w and "not a member of the state system" in w]
     assert warned and warned[0].startswith(f"{dyads}:")
     assert any(e.type == "war_joined" and e.actor == "BAV" for e in result.record.events)
+
+
+def _baseline() -> object:
+    """bench/reliability_baseline.py, the pandas implementation the benchmark checks the engine against."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reliability_baseline", ROOT / "bench" / "reliability_baseline.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("reliability_baseline", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("reading", [[], ["within-30-days"], ["uses-of-force"], ["all-disputes", "aggressor-only"],
+                                     ["late-entry-counts", "all-adversaries"]])
+def test_the_pandas_baseline_gives_the_same_rows(files: RecordFiles, reading: list[str]) -> None:
+    base = _baseline()
+    result = run(files, reading)
+    expected = base.baseline(result.models, result.record, result.judgement.choices)  # type: ignore[attr-defined]
+    assert base.engine_rows(result.judgement.rows) == expected  # type: ignore[attr-defined]
+    assert expected
