@@ -403,6 +403,8 @@ def _register_subcommands() -> None:
     app.add_typer(world_app, name="world")
     from foedus.cli_records import records_app
     app.add_typer(records_app, name="records")
+    from foedus.cli_reliability import reliability_app
+    app.add_typer(reliability_app, name="reliability")
 
 
 _register_subcommands()

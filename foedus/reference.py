@@ -25,6 +25,7 @@ from foedus.model.general_law import general_points
 from foedus.model.treaty import (
     ActPattern,
     Changes,
+    DateAttribute,
     Deadline,
     Instrument,
     Lifecycle,
@@ -190,6 +191,21 @@ norms:
     counterparty: party
     deadline: {within: 1 month, last_day_included: true}
     fulfilled_by: [{on: consultation_held}]
+"""),
+    (DateAttribute, "norms[].deadline.until", """\
+norms:
+  - id: assist
+    kind: obligation
+    category: defence
+    summary: When a party enters a war against the initiator, the others join it while it is at war.
+    trigger: {on: war_joined, when: party(event.actor) and event.against_initiator, bind: {party: event.actor}}
+    bearer: others(party)
+    counterparty: party
+    deadline:
+      until: {attribute: left_on, latest: left_latest, says: the day the partner leaves the war}
+      last_day_included: true
+    fulfilled_by:
+      - {on: war_joined, when: event.actor == bearer and event.war == trigger.war and event.side == trigger.side}
 """),
     (FactItem, "facts", "facts:\n  - {id: purpose, says: The parties mean to keep the peace in the area.}\n"),
 )

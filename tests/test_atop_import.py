@@ -43,6 +43,12 @@ def write(tmp_path: Path, name: str, lines: list[str]) -> Path:
 
 
 
+def joined(day: str, state: str, enemy: str, war: str = "w1") -> str:
+    """A YAML timeline line: ``state`` enters war ``war`` on the side opposite the initiator ``enemy``."""
+    return (f"  - {{date: {day}, type: war_joined, actor: {state}, targets: [{enemy}], war: {war}, side: '2', "
+            f"against_initiator: true, allies: [], allies_possible: [], opponents: [{enemy}], source: s}}\n")
+
+
 @pytest.fixture()
 def small(tmp_path: Path) -> Path:
     return write(tmp_path, "alliances.csv", [HEADER, *ROWS])
@@ -90,26 +96,33 @@ def test_term_and_renewal(small: Path) -> None:
 def test_obligations(small: Path) -> None:
     result = import_atop(small)
     norms = {m.id: {n.id: n for n in m.norms} for m in result.models}
-    assert set(norms["atop-9001"]) == {"atop-defense"}
+    # Each obligation speaks the record of wars, and (as `-mid`) of disputes when the reading admits them.
+    assert set(norms["atop-9001"]) == {"atop-defense", "atop-defense-mid"}
     defence = norms["atop-9001"]["atop-defense"]
     assert defence.category == "defence" and defence.kind == "obligation" and defence.threat == []
-    assert defence.trigger is not None and defence.trigger.when == (
-        "party(event.target) and not party(event.actor) and at_war(event.target, event.actor) "
+    assert defence.trigger is not None and defence.trigger.on == "war_joined" and defence.trigger.when == (
+        "party(event.actor) and event.against_initiator == true and not includes_all(parties, event.targets) "
         "and (reading('defence-condition') == 'met' or unknown)")
-    assert [r.id for r in result.model(9001).readings] == ["defence-condition"]
+    assert norms["atop-9001"]["atop-defense-mid"].applies_when == "reading('conflicts') != 'wars'"
+    assert [r.id for r in result.model(9001).readings] == \
+        ["conflicts", "join-window", "late-entry", "adversaries", "defence-condition"]
     multi = norms["atop-9003"]
-    assert set(multi) == {"atop-defense", "atop-nonagg", "atop-consul", "atop-noothall", "atop-ecaid"}
+    assert set(multi) == {"atop-defense", "atop-defense-mid", "atop-nonagg", "atop-nonagg-mid", "atop-consul",
+                          "atop-consul-mid", "atop-noothall", "atop-ecaid"}
     assert multi["atop-consul"].crisis_specific and multi["atop-consul"].threat == ["cow:365"]
-    assert multi["atop-consul"].trigger.when == "any_party(event.targets) and event.actor in ['cow:365']"  # type: ignore[union-attr]
+    assert multi["atop-consul"].trigger.when == (  # type: ignore[union-attr]
+        "party(event.actor) and event.against_initiator == true and not includes_all(parties, event.targets) and "
+        "['cow:365'] in event.targets")
     assert multi["atop-defense"].threat == ["cow:365"]  # named, but the defence is unconditional (defcon=0)
-    assert multi["atop-defense"].trigger.when.endswith("at_war(event.target, event.actor)")  # type: ignore[union-attr]
-    assert multi["atop-nonagg"].counterparty == "the other parties"
+    assert multi["atop-defense"].trigger.when == ATTACKED  # type: ignore[union-attr]
+    assert multi["atop-nonagg"].counterparty == "the other parties" and multi["atop-nonagg"].trigger is None
     assert multi["atop-ecaid"].summary.endswith("(ATOP ecaid=3).")
     offence = norms["atop-9004"]["atop-offense"]
     assert offence.threat == ["cow:740", "cow:710"]
     assert offence.trigger is not None
-    assert offence.trigger.when == \
-        "party(event.actor) and not party(event.target) and event.target in ['cow:740', 'cow:710']"
+    assert offence.trigger.when == (
+        "party(event.actor) and event.initiator == true and not includes_all(parties, event.targets) and "
+        "['cow:740', 'cow:710'] in event.targets")
     assert norms["atop-9005"]["atop-neutral"].kind == "prohibition"
     assert "atop-nonagg" in norms["atop-9006"]
 
@@ -126,8 +139,7 @@ def test_every_code_is_kept(small: Path) -> None:
 def test_conditional_obligation_is_undetermined_unless_the_reading_says_met(small: Path) -> None:
     model = import_atop(small).model(9001)
     timeline = parse_yaml_timeline(
-        "timeline: t\nstates:\n  ZZZ: {name: Z, cow: 300}\nevents:\n"
-        "  - {date: 1951-05-01, type: armed_attack, actor: ZZZ, target: COW200, state_of_war: true, source: s}\n",
+        "timeline: t\nstates:\n  ZZZ: {name: Z, cow: 300}\nevents:\n" + joined("1951-05-01", "COW200", "ZZZ"),
         "t.yaml")
     default = World.from_models([model], timeline).evaluate("atop-9001", date(1951, 6, 1))
     assert [c.verdict for c in default.trigger_checks] == ["undetermined"]
@@ -181,8 +193,10 @@ def test_members_whose_obligations_differ_bear_them_alone(tmp_path: Path, small:
     model = result.model(9003)
     norms = {n.id: n for n in model.norms}
     # 230 bears defence only in its second phase, from 1960: its own norm, in effect from that phase.
-    assert list(norms) == ["atop-defense-COW200", "atop-defense-COW230-p2", "atop-nonagg", "atop-consul-COW200",
-                           "atop-consul-COW220", "atop-noothall", "atop-ecaid"]
+    assert list(norms) == ["atop-defense-COW200", "atop-defense-mid-COW200", "atop-defense-COW230-p2",
+                           "atop-defense-mid-COW230-p2", "atop-nonagg", "atop-nonagg-mid", "atop-consul-COW200",
+                           "atop-consul-mid-COW200", "atop-consul-COW220", "atop-consul-mid-COW220",
+                           "atop-noothall", "atop-ecaid"]
     defence = norms["atop-defense-COW230-p2"]
     assert (defence.bearer, defence.counterparty) == ("COW230", "party")
     assert (defence.introduced_by, defence.ended_by) == ("atop-phase-2", [])
@@ -192,8 +206,10 @@ def test_members_whose_obligations_differ_bear_them_alone(tmp_path: Path, small:
                                     "220.")
     consul = norms["atop-consul-COW220"]
     assert consul.trigger is not None and consul.trigger.when == \
-        "any_party(event.targets) and event.actor in ['cow:365'] and party != 'cow:220'"
-    assert [r.id for r in model.readings] == []
+        "party(event.actor) and event.against_initiator == true and not includes_all(parties, event.targets) " \
+        "and ['cow:365'] in event.targets and party != 'cow:220'"
+    assert [r.id for r in model.readings] == ["conflicts", "join-window", "late-entry", "adversaries",
+                                              "nonagg-fighting"]
     assert (norms["atop-nonagg"].bearer, norms["atop-nonagg"].counterparty) == ("each party", "the other parties")
     assert f"{small}:4: alliance 9003: the member rows code offense=1 for COW220 but the alliance file codes " \
            "offense=0: no norm" in result.warnings
@@ -206,10 +222,8 @@ def test_members_whose_obligations_differ_bear_them_alone(tmp_path: Path, small:
         assert (row.defense, row.nonagg, row.consul) == (int(defends), 1, int(row.stateA in (200, 220)))
     # A member that bears an obligation does not owe it to itself.
     timeline = parse_yaml_timeline(
-        "timeline: t\nstates:\n  ZZZ: {name: Z, cow: 300}\nevents:\n"
-        "  - {date: 1951-05-01, type: armed_attack, actor: ZZZ, target: COW200, state_of_war: true, source: s}\n"
-        "  - {date: 1952-05-01, type: armed_attack, actor: ZZZ, target: COW220, state_of_war: true, source: s}\n"
-        "  - {date: 1961-05-01, type: armed_attack, actor: ZZZ, target: COW220, state_of_war: true, source: s}\n",
+        "timeline: t\nstates:\n  ZZZ: {name: Z, cow: 300}\nevents:\n" + joined("1951-05-01", "COW200", "ZZZ", "w1")
+        + joined("1952-05-01", "COW220", "ZZZ", "w2") + joined("1961-05-01", "COW220", "ZZZ", "w3"),
         "t.yaml")
     outcome = World.from_models([model], timeline).evaluate("atop-9003", date(1962, 1, 1))
     # 230 owes nothing in its first phase (to 1959), and defends the others from 1960.
@@ -227,8 +241,9 @@ def test_member_rows_that_cannot_tell_leave_the_obligation_symmetric(tmp_path: P
     ])
     result = import_atop(small, members)
     assert [n.id for n in result.model(9003).norms] == \
-        ["atop-defense", "atop-nonagg", "atop-consul", "atop-noothall", "atop-ecaid"]
-    assert [n.id for n in result.model(9001).norms] == ["atop-defense"]
+        ["atop-defense", "atop-defense-mid", "atop-nonagg", "atop-nonagg-mid", "atop-consul", "atop-consul-mid",
+         "atop-noothall", "atop-ecaid"]
+    assert [n.id for n in result.model(9001).norms] == ["atop-defense", "atop-defense-mid"]
     assert f"{small}:4: alliance 9003: the alliance file codes nonagg=1 but the member rows give it to no member; " \
            "every member bears it" in result.warnings
 
@@ -319,7 +334,8 @@ def test_all_765_alliances_import_and_compile() -> None:
     assert (lc.entry_into_force_on, lc.term, lc.extension, lc.ended_on) == \
         (date(1950, 2, 14), "30 years", "5 years", date(1980, 4, 11))
     norms = {n.id: n for n in sino.norms}
-    assert set(norms) == {"atop-defense", "atop-nonagg", "atop-noothall", "atop-ecaid"}
+    assert set(norms) == {"atop-defense", "atop-defense-mid", "atop-nonagg", "atop-nonagg-mid", "atop-noothall",
+                          "atop-ecaid"}
     assert norms["atop-defense"].threat == ["cow:740"]
     assert "atop-3200" not in result.unknown_codes
 
@@ -341,18 +357,28 @@ def test_member_and_states_files() -> None:
     assert any("the member file is ATOP version 4.01, the alliance file 5" in w for w in result.warnings)
     for model in result.models:
         compile_treaty(model)
-    # Member rows whose obligations differ (in some phase) give member-specific norms: all 54 such
-    # alliances are the ones ATOP codes asymm=1.
+    # Member rows whose obligations, or the conditions on them, differ (in some phase) give member-specific
+    # norms: 69 alliances, 64 of them coded asymm=1; in the other five only the conditions differ (in SEATO,
+    # 3260, the United States alone limits its defence to communist aggression: an adversary condition).
     specific = [m for m in result.models if any(n.bearer in {p.id for p in m.parties} for n in m.norms)]
-    assert len(specific) == 54
-    assert all({f.id: f.says for f in m.facts}.get("atop-asymm") == "asymm=1" for m in specific)
+    assert len(specific) == 69
+    asymmetric = [m for m in specific if {f.id: f.says for f in m.facts}.get("atop-asymm") == "asymm=1"]
+    assert len(asymmetric) == 64
+    assert sorted(int(m.source.dataset_id or 0) for m in specific if m not in asymmetric) == \
+        [1050, 3140, 3260, 3410, 3500]
+    seato = {n.id: n for n in result.model(3260).norms}
+    assert "reading('adversary-condition')" in (seato["atop-defense-USA"].trigger.when or "")  # type: ignore[union-attr]
+    assert "reading('adversary-condition')" not in (seato["atop-defense-UKG-p1"].trigger.when or "")  # type: ignore[union-attr]
     # 4985 (SADC, asymm=0): every member defends and consults from its second phase (2003), none before.
     phased = result.model(4985)
-    assert [(n.id, n.introduced_by, n.ended_by) for n in phased.norms if n.id != "atop-nonagg"] == [
-        ("atop-defense-p2", "atop-phase-2", []), ("atop-consul-p2", "atop-phase-2", [])]
+    assert [(n.id, n.introduced_by, n.ended_by) for n in phased.norms if not n.id.startswith("atop-nonagg")] == [
+        ("atop-defense-p2", "atop-phase-2", []), ("atop-defense-mid-p2", "atop-phase-2", []),
+        ("atop-consul-p2", "atop-phase-2", []), ("atop-consul-mid-p2", "atop-phase-2", [])]
     assert [(i.id, i.in_force_on) for i in phased.instruments] == [("atop-phase-2", date(2003, 8, 26))]
     us_japan = result.model(3220)  # the United States defends Japan; both consult
-    assert [(n.id, n.bearer) for n in us_japan.norms] == [("atop-defense-USA", "USA"), ("atop-consul", "others(party)")]
+    assert [(n.id, n.bearer) for n in us_japan.norms] == [
+        ("atop-defense-USA", "USA"), ("atop-defense-mid-USA", "USA"), ("atop-consul", "others(party)"),
+        ("atop-consul-mid", "others(party)")]
     table = dyad_years([us_japan])
     assert set(table[table.stateA == 2].defense) == {1} and set(table[table.stateA == 740].defense) == {0}
     assert set(table.consul) == {1}

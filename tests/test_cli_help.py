@@ -37,7 +37,7 @@ def commands() -> list[tuple[list[str], Any]]:
 
 def test_every_option_and_argument_is_described() -> None:
     found = commands()
-    assert len(found) == 21  # 12 commands, atop 3, world 5, records 1
+    assert len(found) == 26  # 12 commands, atop 3, world 5, records 1, reliability 5
     for words, command in found:
         assert command.help and command.help.strip(), words
         for param in command.params:

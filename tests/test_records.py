@@ -74,7 +74,10 @@ def test_participants_enter_and_leave_on_the_days_the_annual_file_gives() -> Non
     germany = events["cow-war-900/joined/255"]
     assert brief(germany) == ("1914-08-01", "war_joined", ("GMY",), ("USA",))
     assert germany.attributes == {"war": "cow-war-900", "war_name": "Alpha War 1914-1915", "side": "2",
-                                  "initiator": True, "joiner": False, "date_precision": "day"}
+                                  "initiator": True, "joiner": False, "date_precision": "day",
+                                  "against_initiator": False, "allies": [], "allies_possible": [],
+                                  "opponents": ["USA", "UKG", "FRN", "ITA"], "left_on": date(1915, 6, 30),
+                                  "ends_on": date(1915, 6, 30)}
     assert germany.source == ("COW Inter-State War v4.0: war_dyads.csv line 2; date: war_years.csv line 2")
     assert germany.note == ("Germany enters Alpha War 1914-1915 on side 2 as an initiator of the war, at war with "
                             "United States of America, on 1914-08-01.")
@@ -83,6 +86,11 @@ def test_participants_enter_and_leave_on_the_days_the_annual_file_gives() -> Non
     assert "joiner" not in events["cow-war-900/joined/2"].attributes
     uk = events["cow-war-900/joined/200"]
     assert brief(uk) == ("1914-09-01", "war_joined", ("UKG",), ("GMY",)) and uk.attributes["joiner"] is True
+    # The United Kingdom enters beside the United States, already at war, against the initiator's side.
+    assert (uk.attributes["against_initiator"], uk.attributes["allies"]) == (True, ["USA"])
+    # France's entry is known only to the year: whether the others were in on its day is not certain.
+    france = events["cow-war-900/joined/220"].attributes
+    assert (france["allies"], france["allies_possible"]) == ([], ["USA", "UKG", "ITA"])
     left = events["cow-war-900/left/255"]
     assert brief(left) == ("1915-06-30", "war_left", ("GMY",), ())
     assert left.attributes == {"war": "cow-war-900", "side": "2", "outcome": 2, "date_precision": "day"}
@@ -97,6 +105,11 @@ def test_a_state_that_changes_sides_enters_twice() -> None:
     assert events["cow-war-900/left/325"].attributes["outcome"] == 8  # changed sides
     again = events["cow-war-900/joined/325/2"]
     assert brief(again) == ("1915-03-01", "war_joined", ("ITA",), ("GMY",)) and again.attributes["side"] == "1"
+    # Each stretch names its own opponents and its own exit; the war's end is the same for both.
+    first = events["cow-war-900/joined/325"].attributes
+    assert (first["opponents"], first["left_on"], first["ends_on"]) == (
+        ["USA", "UKG"], date(1914, 12, 31), date(1915, 6, 30))
+    assert (again.attributes["opponents"], again.attributes["left_on"]) == (["GMY"], date(1915, 6, 30))
 
 
 def test_a_war_resumed_after_a_break_gives_two_stretches() -> None:
@@ -230,11 +243,19 @@ def test_dispute_participation_events() -> None:
     usa = events["mid-1/joined/2"]
     assert brief(usa) == ("1902-07-01", "dispute_joined", ("USA",), ("UKG",))
     assert usa.attributes == {"dispute": "mid-1", "side": "A", "originator": True, "hostility": 3,
-                              "highest_action": 7, "fatality": 0, "date_precision": "month"}
+                              "highest_action": 7, "fatality": 0, "date_precision": "month", "initiator": True,
+                              "dispute_hostility": 3, "against_initiator": False, "allies": [],
+                              "allies_possible": [], "opponents": ["UKG"], "left_on": date(1903, 1, 24),
+                              "ends_on": date(1903, 1, 24)}
+    # France joins side B a month later, beside Turkey; it faces every participant of side A.
+    france = events["mid-2/joined/220"].attributes
+    assert (france["against_initiator"], france["initiator"], france["allies"], france["opponents"]) == (
+        True, False, ["TUR"], ["RUS"])
     assert usa.source == "MID 5.0: midb.csv line 2"
     assert brief(events["mid-2/joined/220"]) == ("1913-06-01", "dispute_joined", ("FRN",), ("RUS",))
     # Dispute 4 is ongoing at the end of the data: its participants do not leave.
     assert "mid-4/joined/325" in events and "mid-4/left/325" not in events
+    assert not {"left_on", "ends_on"} & set(events["mid-4/joined/325"].attributes)
     check_vocabulary(list(events.values()))
 
 
@@ -435,5 +456,9 @@ def test_an_atop_defence_pact_is_triggered_by_the_record(real_wars: WarRecord) -
     anglo_polish = compile_treaty(atop.model(2440))
     timeline = records_timeline([*real_wars.events, *war_relations(real_wars)], real_wars.states)
     outcome = evaluate(anglo_polish, bind_timeline(anglo_polish, timeline), date(1939, 9, 10))
-    triggered = {(i.norm, i.bearer, i.counterparty, i.trigger_event) for i in outcome.instances}
-    assert ("atop-defense", "UKG", "POL", "cow-war-139/attack/255-290") in triggered
+    triggered = {(i.norm, i.bearer, i.counterparty, i.trigger_event, i.state) for i in outcome.instances}
+    # Poland enters World War II on the side opposite the initiator (Germany): the United Kingdom's duty
+    # arises, and its entry on Poland's side two days later fulfils it. Poland's duty to the United Kingdom,
+    # arising with the British entry, is fulfilled by Poland's being at war beside it already.
+    assert ("atop-defense", "UKG", "POL", "cow-war-139/joined/290", "fulfilled") in triggered
+    assert ("atop-defense", "POL", "UKG", "cow-war-139/joined/200", "fulfilled") in triggered

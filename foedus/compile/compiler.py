@@ -17,7 +17,7 @@ from foedus.dates import Duration, Rounding
 from foedus.errors import FoedusError, Location, expected_one_of
 from foedus.model.events import State, Vocabulary, vocabulary
 from foedus.model.general_law import general_points, reading_points
-from foedus.model.treaty import ActPattern, Instrument, Norm, Notice, ReadingRef, Treaty, Withdrawal
+from foedus.model.treaty import ActPattern, DateAttribute, Instrument, Norm, Notice, ReadingRef, Treaty, Withdrawal
 from foedus.parse.located_yaml import SourceMap
 
 
@@ -68,6 +68,7 @@ class CompiledNorm:
     discharged_by: tuple[CompiledPattern, ...]
     ends_with: tuple[CompiledPattern, ...]
     exists: bool  # false when the chosen reading removes the norm (applies_when)
+    deadline_until: DateAttribute | None = None  # the day the trigger records that bounds the deadline
 
     @property
     def id(self) -> str:
@@ -396,7 +397,11 @@ def compile_treaty(treaty: Treaty, reading: list[str] | str | None = None, *, sm
                     raise FoedusError(f"norm {norm.id!r} names instrument {ref!r}, which the model does not declare",
                                       where=locate(("norms", i, key)),
                                       expected="the id of an instrument under `instruments:`")
-        norms.append(_compile_norm(norm, i, cc, locate, duration, party_ids, chosen.as_dict(), vocab))
+        until = norm.deadline.until if norm.deadline is not None else None
+        if isinstance(until, ReadingRef):
+            until = _date_attribute(resolve(until, ("norms", i, "deadline", "until")),
+                                    locate(("norms", i, "deadline", "until")))
+        norms.append(_compile_norm(norm, i, cc, locate, duration, party_ids, chosen.as_dict(), vocab, until))
     return CompiledTreaty(treaty=treaty, reading=chosen, lifecycle=lifecycle, norms=tuple(norms),
                           registry=registry, file=file, smap=smap, vocabulary=vocab)
 
@@ -530,8 +535,20 @@ def _condition(cc: ConditionCompiler, text: str, names: set[str], where: Locatio
     return Condition(text=text, test=whole, parts=parts)
 
 
+def _date_attribute(value: Any, where: Location) -> DateAttribute | None:
+    """A reading's value for ``deadline.until``: null, or ``{attribute: …, latest: …}``."""
+    if value is None or isinstance(value, DateAttribute):
+        return value
+    try:
+        return DateAttribute.model_validate(value)
+    except ValidationError:
+        raise FoedusError(f"the reading gives deadline.until the value {value!r}", where=where,
+                          expected="null or {attribute: NAME, latest: NAME}") from None
+
+
 def _compile_norm(norm: Norm, i: int, cc: ConditionCompiler, locate: Any, duration: Any,
-                  party_ids: tuple[str, ...], options: dict[str, str], vocab: Vocabulary) -> CompiledNorm:
+                  party_ids: tuple[str, ...], options: dict[str, str], vocab: Vocabulary,
+                  until: DateAttribute | None = None) -> CompiledNorm:
     base: tuple[str | int, ...] = ("norms", i)
     names = {"bearer", "counterparty"}
     bind: list[tuple[str, Compiled]] = []
@@ -577,12 +594,15 @@ def _compile_norm(norm: Norm, i: int, cc: ConditionCompiler, locate: Any, durati
     if norm.deadline is not None:
         deadline = duration(norm.deadline.within, (*base, "deadline", "within"))
         inclusive = norm.deadline.last_day_included
+    if norm.deadline is not None and isinstance(norm.deadline.until, DateAttribute):
+        until = norm.deadline.until
     exists = True
     if norm.applies_when:
         test = cc.compile(norm.applies_when, set(), locate((*base, "applies_when")))
         ctx = Context(date=date.min, facts=_NoFacts(), parties=party_ids, reading=options)
         exists = bool(test(ctx))
-    if norm.kind == "obligation" and norm.trigger is not None and deadline is None and not norm.fulfilled_by:
+    if norm.kind == "obligation" and norm.trigger is not None and deadline is None and until is None \
+            and not norm.fulfilled_by:
         raise FoedusError(f"triggered obligation {norm.id!r} has neither a deadline nor acts that fulfil it",
                           where=locate(base), expected="`deadline:` and/or `fulfilled_by:`")
     return CompiledNorm(
@@ -594,7 +614,7 @@ def _compile_norm(norm: Norm, i: int, cc: ConditionCompiler, locate: Any, durati
         violated_by=patterns("violated_by", norm.violated_by),
         discharged_by=patterns("discharged_by", norm.discharged_by),
         ends_with=patterns("ends_with", norm.ends_with, scope=set()),  # the norm ends for every party at once
-        exists=exists,
+        exists=exists, deadline_until=until,
     )
 
 

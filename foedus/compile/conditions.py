@@ -55,6 +55,7 @@ FUNCTIONS: dict[str, tuple[int, str]] = {
     "directed_against": (1, "the event's instrument is directed against x (unknown if the record is silent)"),
     "claimed_directed_against": (1, "a party claimed the event's instrument is directed against x"),
     "has": (1, "the event records the attribute"),
+    "includes_all": (2, "every state of ys is in xs (xs and ys: lists, or one state each)"),
 }
 EVENT_FIELDS = ("actor", "actors", "target", "targets", "date", "type", "treaty", "id")
 
@@ -229,6 +230,14 @@ class ConditionCompiler:
                 x = args[0](ctx)
                 return None if x is None else bool_or_none(ctx.facts.in_war(x, ctx.date))
             return in_war
+        if node.func == "includes_all":
+            def includes_all(ctx: Context) -> bool | None:
+                xs, ys = args[0](ctx), args[1](ctx)
+                if xs is None or ys is None:
+                    return None
+                have = set(xs) if isinstance(xs, list | tuple | set) else {xs}
+                return all(y in have for y in (ys if isinstance(ys, list | tuple | set) else [ys]))
+            return includes_all
         if node.func in ("directed_against", "claimed_directed_against"):
             attr = node.func
 

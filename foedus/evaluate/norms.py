@@ -39,7 +39,7 @@ _POWER_ACTS = {"notice": "notice_of_denunciation", "withdrawal": "withdrawal"}
 class _Instance:
     """An instance with what evaluation needs beside its public record."""
 
-    __slots__ = ("cnorm", "counterparty", "late_seen", "machine", "record", "trigger")
+    __slots__ = ("cnorm", "counterparty", "late_seen", "machine", "maybe_fulfilled", "record", "trigger")
 
     def __init__(self, cnorm: CompiledNorm, record: NormInstance, trigger: Event | None):
         self.cnorm = cnorm
@@ -51,6 +51,9 @@ class _Instance:
         dynamic = cnorm.counterparty in ("the other parties", "each party", "all parties") and trigger is None
         names = _names(record.counterparty)
         self.counterparty: object = None if dynamic else (names[0] if len(names) == 1 else names)
+        # An act on record may have fulfilled the duty in time, but the record cannot tell: a deadline that
+        # passes then leaves the duty undetermined, never violated.
+        self.maybe_fulfilled = False
 
     def move(self, on: date, when: str, because: str, events: tuple[str, ...] = ()) -> None:
         t = self.machine.step(self.record.state, when)
@@ -189,22 +192,13 @@ class NormBook:
         while iid in self.taken:
             iid, n = f"{norm.id}/{bearer}{suffix}#{n}", n + 1
         self.taken.add(iid)
-        deadline = None
-        if cnorm.deadline is not None and trigger is not None:
-            try:
-                last = add(trigger.date, cnorm.deadline, self.ct.lifecycle.rounding)
-            except AmbiguousDate as exc:
-                i = next(j for j, other in enumerate(self.ct.treaty.norms) if other.id == norm.id)
-                where = self.ct.smap.locate(("norms", i, "deadline")) if self.ct.smap else Location(self.ct.file)
-                raise FoedusError(f"{self.ct.id}: the deadline of {iid}: {exc}", where=where,
-                                  expected="lifecycle.date_rounding: up or down") from None
-            deadline = last if cnorm.deadline_inclusive else last - timedelta(days=1)
-            deadline = max(deadline, trigger.date)
+        deadline, latest = self._deadline(cnorm, trigger, iid) if trigger is not None else (None, None)
         record = NormInstance(
             id=iid, norm=norm.id, kind=norm.kind, article=norm.article, paragraph=norm.paragraph,
             category=norm.category, summary=norm.summary, bearer=bearer, counterparty=counterparty,
             state=machines.BY_KIND[norm.kind].initial, created_on=on,
-            trigger_event=trigger.id if trigger else None, deadline=deadline, bindings=bindings)
+            trigger_event=trigger.id if trigger else None, deadline=deadline, bindings=bindings,
+            deadline_latest=latest if latest != deadline else None)
         if because is None:
             because = (f"triggered by {trigger.type} ({trigger.id})" if trigger
                        else "in effect from the treaty's entry into force")
@@ -215,8 +209,36 @@ class NormBook:
         for kind in self.weighed[cnorm.id]:
             self.weighing.setdefault(kind, []).append(inst)
         if deadline is not None:
-            self.led.schedule(deadline + timedelta(days=1), "deadline passes", inst)
+            # Settled once the last possible last day has passed: an act up to then may still count.
+            self.led.schedule((latest or deadline) + timedelta(days=1), "deadline passes", inst)
         return inst
+
+    def _deadline(self, cnorm: CompiledNorm, trigger: Event, iid: str) -> tuple[date | None, date | None]:
+        """The duty's last day counted from its trigger, and its last possible last day: the trigger's day may
+        be known only within a range (``date_latest``), and so may the day the trigger records in
+        ``deadline.until``. The last day is the earlier of the two bounds; None: no deadline."""
+        first, last = trigger.date, day_latest(trigger)
+        bounds: list[tuple[date, date]] = []
+        if cnorm.deadline is not None:
+            try:
+                ends = [add(day, cnorm.deadline, self.ct.lifecycle.rounding) for day in (first, last)]
+            except AmbiguousDate as exc:
+                i = next(j for j, other in enumerate(self.ct.treaty.norms) if other.id == cnorm.id)
+                where = self.ct.smap.locate(("norms", i, "deadline")) if self.ct.smap else Location(self.ct.file)
+                raise FoedusError(f"{self.ct.id}: the deadline of {iid}: {exc}", where=where,
+                                  expected="lifecycle.date_rounding: up or down") from None
+            if not cnorm.deadline_inclusive:
+                ends = [end - timedelta(days=1) for end in ends]
+            bounds.append((max(ends[0], first), max(ends[1], last)))
+        until = cnorm.deadline_until
+        if until is not None:
+            day = _attribute_day(trigger, until.attribute)
+            if day is not None:
+                upto = _attribute_day(trigger, until.latest) if until.latest else None
+                bounds.append((max(day, first), max(upto or day, day, last)))
+        if not bounds:
+            return None, None
+        return min(b[0] for b in bounds), min(b[1] for b in bounds)
 
     def _standing(self, norms: list[CompiledNorm], parties: list[str], on: date, because: str | None) -> None:
         """Standing instances for the bearers among ``parties``, norm by norm in model order."""
@@ -302,9 +324,16 @@ class NormBook:
     def deadline_passes(self, inst: _Instance, on: date) -> None:
         if inst.record.state != "active":
             return
+        rec = inst.record
+        last = f"{rec.deadline}" + (f" (or as late as {rec.deadline_latest})" if rec.deadline_latest else "")
+        if inst.maybe_fulfilled:
+            inst.move(on, "deadline passes, record silent",
+                      f"no act on record that surely fulfils it by {last}; one that may have is recorded "
+                      "(the record cannot tell)")
+            return
         silent = inst.cnorm.norm.silence == "undetermined"
         inst.move(on, "deadline passes, record silent" if silent else "deadline passes",
-                  f"no fulfilling act on record by {inst.record.deadline}"
+                  f"no fulfilling act on record by {last}"
                   + (" (the record is not complete on this point)" if silent else ""))
 
     def breach_before(self, accused: list[str], before: date) -> str | None:
@@ -364,7 +393,10 @@ class NormBook:
                 if bearer not in self.parties_today:
                     continue
                 counter = self.resolve(cnorm.counterparty, cnorm.counterparty_expr, c, bearer) or []
-                self.new(cnorm, bearer, ", ".join(counter), e.date, e, str_bind)
+                inst = self.new(cnorm, bearer, ", ".join(counter), e.date, e, str_bind)
+                # The act that triggers a duty may itself bear on it: the partner's entry into a war can show
+                # the ally already fighting beside it (or against it).
+                self.weigh(inst, e)
 
     def _ends(self, e: Event) -> None:
         """An act that ends a norm for good (``ends_with``): its live instances end with it."""
@@ -406,6 +438,8 @@ class NormBook:
                 inst.record.findings.append(Finding(e.date, e.id, "undetermined",
                                                     f"{says}: cannot tell from the record whether "
                                                     + _unknown_text(p, c)))
+                if kind == "fulfil" and inst.record.state == "active":
+                    inst.maybe_fulfilled = True
                 continue
             self._apply(inst, kind, e, says)
 
@@ -427,9 +461,16 @@ class NormBook:
                 rec.findings.append(Finding(e.date, e.id, "exercised", says))
                 if inst.machine.can(state, "valid exercise"):
                     inst.move(e.date, "valid exercise", says, (e.id,))
-            elif state == "active" and (rec.deadline is None or e.date <= rec.deadline):
+            elif state == "active" and (rec.deadline is None or day_latest(e) <= rec.deadline):
                 rec.findings.append(Finding(e.date, e.id, "fulfilled", says))
                 inst.move(e.date, "fulfilling act", says, (e.id,))
+            elif state == "active" and rec.deadline is not None and e.date <= (rec.deadline_latest or rec.deadline):
+                # Its day, or the last day, is known only within a range, and the ranges overlap.
+                shown = f"{rec.deadline}" + (f"–{rec.deadline_latest}" if rec.deadline_latest else "")
+                rec.findings.append(Finding(e.date, e.id, "undetermined",
+                                            f"{says} — on a day between {e.date} and {day_latest(e)}; the last "
+                                            f"day is {shown}: the record cannot tell whether it came in time"))
+                inst.maybe_fulfilled = True
             else:
                 rec.findings.append(Finding(e.date, e.id, "late", f"{says} — after the deadline {rec.deadline}"))
                 inst.late_seen = True
@@ -472,6 +513,26 @@ def _acts_of(cn: CompiledNorm) -> dict[str, list[tuple[str, CompiledPattern]]]:
 
 def _names(text: str) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def _attribute_day(e: Event, name: str) -> date | None:
+    """A day the event records as an attribute (a date or ``YYYY-MM-DD``); None when absent or not a day."""
+    value = e.attributes.get(name)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def day_latest(e: Event) -> date:
+    """The last possible day of an event: its ``date_latest`` when the record knows the day only within a range
+    (the event is dated on the first possible day), else its date."""
+    latest = _attribute_day(e, "date_latest")
+    return latest if latest is not None and latest > e.date else e.date
 
 
 def _match(p: CompiledPattern, c: Context) -> bool | None:

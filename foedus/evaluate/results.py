@@ -154,6 +154,9 @@ class NormInstance:
     created_on: date
     trigger_event: str | None = None
     deadline: date | None = None  # last day on which a fulfilling act counts
+    # When the trigger's day (or the day that bounds the deadline) is known only within a range, the last day
+    # is too: it lies between ``deadline`` and ``deadline_latest`` (None: known to the day).
+    deadline_latest: date | None = None
     bindings: dict[str, str] = field(default_factory=dict)
     history: list[Change] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

@@ -63,52 +63,74 @@ lifecycle agrees with the record, and a warning and a fact (``atop-prolonged``) 
 this concerns 19 alliances (some end days after their term, when the term probably ran from a later
 ratification; others were prolonged by means the codes do not record).
 
-Obligations (norms)
--------------------
-Each coded obligation becomes a norm whose ``bearer`` is any other member (``others(party)``) and
-whose ``counterparty`` is the member concerned, or ``each party`` / ``the other parties`` for
-standing norms:
+Obligations judged against the record
+-------------------------------------
+Each coded obligation becomes norms that speak the record of wars and disputes
+(:mod:`foedus.importers.records`): one for the COW wars (``atop-<variable>``) and one for the MID
+disputes below the level of war (``atop-<variable>-mid``, existing only when the reading point
+``conflicts`` admits disputes: ``force`` for those in which force was used, hostility level 4, or
+``disputes`` for levels 2-4; level 5 is war, counted once, in the wars). A triggered norm is borne by
+any other member (``others(party)``) toward the member concerned (``party``, the event's actor); a
+standing one by each member toward the others.
 
-* ``defense`` → obligation, category defence, triggered by an ``armed_attack`` on a member:
-  ``party(event.target) and not party(event.actor) and at_war(event.target, event.actor)``.
-* ``offense`` → obligation, category offence, triggered when a member attacks a non-member.
-* ``neutral`` → a triggered prohibition, category neutrality: when a member is at war with a
-  non-member, the others must not aid its adversary nor attack it (a duty to stay neutral).
-* ``nonagg`` → standing prohibition, category non_aggression, violated by an armed attack by a
-  member on another member.
+* ``defense`` → obligation, category defence. Invoked when a member enters a war (dispute) on the side
+  opposite the initiator (``event.against_initiator == true``), fighting some state outside the alliance
+  (``not includes_all(parties, event.targets)``: a war between members is a matter of non-aggression, and
+  an alliance does not oblige its members against one of them). Fulfilled when the ally is already in it on
+  the member's side on that day (``allies``; ``allies_possible``: the record cannot tell) or enters it on
+  that side before the deadline; violated when the ally fights the member in it (``opponents``), or, by
+  silence, when the deadline passes: the deadline runs ``within`` the reading point ``join-window``
+  (any time, 30, 90 or 365 days) and ``until`` the day the member leaves the war (reading point
+  ``late-entry``: ``not-counted``) or the war ends (``counted``). Under ``adversaries=all`` the ally must
+  be at war with every state the member fought on entering.
+* ``offense`` → the same, invoked when a member enters as an initiator (COW's code; for disputes an
+  originator on side A) against some state outside the alliance.
+* ``neutral`` → triggered prohibition, category neutrality: invoked when a member enters a war against
+  some state outside the alliance,
+  violated when the ally fights it there, discharged (kept) when the member leaves the war.
+* ``nonagg`` → standing prohibition, category non_aggression: violated when a member enters a war in
+  which it fights another member (reading point ``nonagg-fighting``: ``any`` fighting, or only on the
+  initiator's side, ``aggressor``).
 * ``consul`` → obligation, category consultation, ``crisis_specific: true`` (ATOP codes consultation
-  only for crises that could become militarised), triggered by an armed attack, clash or
-  intervention against a member, fulfilled by consultation.
+  only for crises that could become militarised), invoked as defence is (attacked or threatened), with a
+  deadline at the member's exit and ``silence: undetermined``: the record has no consultations, so the
+  outcome is not determinable.
 * ``noothall`` → standing prohibition, category no_other_alliance; ``ecaid > 0`` → standing
   obligation, category economic.
 
-Member-specific obligations (member file): the member rows code each member's own obligations, and a
-member bears ``defense``, ``offense``, ``neutral``, ``nonagg`` or ``consul`` when one of its rows (in
-any phase: the model has no phases) codes it 1. Evidence: in the US–Japan treaty of 1951 (3220) the
-United States has defense 1 and Japan 0, as in the treaty: the hand-written model's one defence norm
-(Art. I, a right to station forces) is borne by the United States toward Japan.
+Conditions
+----------
+The member file codes, per member and phase, the conditions on each obligation (``defcoadv`` …
+``concoreq``: adversary, location, conflict, number, demands, provocation, attacked, request). A
+condition the record can check becomes a part of the trigger: a specific adversary named by ATOP
+(``statthr1``/``statthr2``, COW codes) must be among the states the member fights on entering
+(``event.targets``); ``neucoatt`` (neutrality only if attacked) asks the side opposite the initiator. A
+condition it cannot check — an adversary ATOP does not name, a location (neither ATOP nor the COW and
+MID files read here say where), a conflict, a number of adversaries, demands, provocation, a request —
+becomes ``(reading('<kind>-condition') == 'met' or unknown)`` with a reading point whose default leaves
+the trigger undetermined and whose option ``met`` lets it fire. Without member rows (or with member
+files that lack the flag columns) the alliance row decides: ``defcon`` (``offcon``, ``neucon``,
+``concon``) = 1 with named threat states is an adversary condition; with none, the reading point
+``<category>-condition``. Threat states are listed in every military and consultation norm's
+``threat`` as ``cow:<code>``, whatever the condition flags.
 
-When the alliance file codes the obligation 1 and the member rows give it to some members and not to
-others (every member has rows, all coded 0 or 1), the norm is written once per member that bears it,
-with the id ``atop-<variable>-<party id>`` and that party's id as ``bearer``. The counterparty is as
-above (``party``, or ``the other parties`` / ``the other party`` for ``nonagg``), and a triggered copy
-does not fire for its own bearer: its trigger adds ``party != 'cow:<code>'``, as ``others(party)``
-never names the member concerned. The directed dyad table then runs from those members only. With
-v5.0 and the v4.01 member file this concerns 53 alliances, all with ``asymm`` 1 but one (4985).
+Member-specific obligations
+---------------------------
+When the alliance file codes an obligation 1 and the member rows code it (and its condition flags) 0/1
+for every member, the norm follows the rows: one norm per run of consecutive phases in which every
+member present bears it under the same conditions (id ``atop-<variable>[-mid]``, with ``-p<N>`` when
+it does not cover every phase, ``introduced_by`` / ``ended_by`` the phase instruments), or, when
+members differ in whether they bear it or on which conditions, one per member and run (id
+``atop-<variable>[-mid]-<party id>[-p<N>]``, that party as ``bearer``; a triggered copy does not fire
+for its own bearer: its trigger adds ``party != 'cow:<code>'``). With v5.0 and the v4.01 member file
+this concerns 69 alliances: 64 coded ``asymm`` 1, and five whose members differ only in conditions
+(in SEATO, 3260, the United States alone limits its defence to communist aggression). Evidence that the
+rows code each member's own obligations: in the US–Japan treaty of 1951 (3220) the United States has
+defense 1 and Japan 0, as in the treaty.
 
-Otherwise the norm stays symmetric: members alike (also when ``asymm`` is 1: the asymmetry then lies in
-codes the model does not direct), a member without rows, a blank or other code. A member file that
-disagrees with the alliance file (an obligation coded 1 for no member, or for some members against an
-alliance code that is not 1) gets a warning, and the alliance file's code is used. The member-level
-conditions (``defcoadv`` … ``concoreq``) and the other member-level codes are not modelled.
-
-Conditions (``defcon``, ``offcon``, ``neucon``, ``concon`` = 1): when ATOP names threat states
-(``statthr1``/``statthr2``, COW codes), the obligation applies only against them (the attacker, or
-for offence the target, must be one of them). Otherwise the alliance file does not say on what the
-obligation is conditional: the trigger gets the part ``(reading('<category>-condition') == 'met' or
-unknown)`` with a reading point whose default leaves the trigger undetermined and whose option
-``met`` lets it fire. Threat states are listed in every military and consultation norm's ``threat``
-as ``cow:<code>``, whatever the condition flags.
+A member file that disagrees with the alliance file (an obligation coded 1 for no member, or for some
+members against an alliance code that is not 1) gets a warning, and the alliance file's code is used;
+a blank or other code in the rows leaves the obligation as the alliance row codes it.
 
 Nothing is lost: every provision code that is not 0 (and every blank one) is a fact
 ``atop-<variable>`` saying ``<variable>=<value>``, one fact lists the variables coded 0, and the
@@ -139,6 +161,7 @@ from foedus.importers.atop_csv import (
 from foedus.importers.cow_states import StateSystem, read_states
 from foedus.model.treaty import (
     ActPattern,
+    Deadline,
     Fact,
     Instrument,
     Lifecycle,
@@ -152,11 +175,14 @@ from foedus.model.treaty import (
     Trigger,
 )
 
-__all__ = ["AtopImport", "alliance_model", "import_atop"]
+__all__ = ["AtopImport", "alliance_model", "import_atop", "reliability_points"]
 
-ATTACKED = "party(event.target) and not party(event.actor) and at_war(event.target, event.actor)"
-ATTACKING = "party(event.actor) and not party(event.target)"
-THREATENED = "any_party(event.targets)"
+# The plain trigger of a defence obligation on the record of wars: a member enters a war on the side opposite
+# the initiator.
+ATTACKED = "party(event.actor) and event.against_initiator == true and not includes_all(parties, event.targets)"
+# An obligation toward a member concerns its conflicts with states outside the alliance (some state it fights
+# on entering is not a member); fighting between members is a matter of non-aggression.
+OUTSIDE = "not includes_all(parties, event.targets)"
 
 # The obligations ATOP also codes per member (member file), and the flags that make them conditional.
 _OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
@@ -165,9 +191,6 @@ _CONDITION_FLAGS = ("defcon", "offcon", "neucon", "concon")
 _BINARY = (*_OBLIGATIONS, *_CONDITION_FLAGS, "conditio", "noothall")
 # Titles name this many members, then "and N more".
 _TITLE_MEMBERS = 6
-
-_MILITARY_ACTION = ActPattern(on="military_intervention", when="event.actor == bearer",
-                              says="military action by the member")
 
 Warn = Callable[[str], None]
 
@@ -206,8 +229,10 @@ class AtopImport:
 
 
 def import_atop(alliance_csv: str | Path, member_csv: str | Path | None = None,
-                states_csv: str | Path | None = None) -> AtopImport:
-    """Read the ATOP alliance file (and optionally the member file and the COW states file) into models."""
+                states_csv: str | Path | None = None, *, iso3: bool = True) -> AtopImport:
+    """Read the ATOP alliance file (and optionally the member file and the COW states file) into models.
+    ``iso3=False`` leaves the parties' ISO3 codes out (they are aliases, and deriving them loads
+    country_converter and pandas): for runs that name states by their COW ids only."""
     states = read_states(states_csv) if states_csv is not None else None
     alliances = read_alliances(alliance_csv, states=states)
     _require_model_columns(alliances)
@@ -224,7 +249,7 @@ def import_atop(alliance_csv: str | Path, member_csv: str | Path | None = None,
         for row in members:
             by_alliance[row.atopid].append(row)
         warnings += _member_file_warnings(alliances, members, by_alliance)
-    iso3 = _iso3_table(states)
+    iso3_codes = _iso3_table(states) if iso3 else {}
     models: list[Treaty] = []
     unknown: dict[str, tuple[str, ...]] = {}
     for alliance in alliances:
@@ -234,7 +259,7 @@ def import_atop(alliance_csv: str | Path, member_csv: str | Path | None = None,
                                          f"alliance {alliance.atopid} has no rows in {members.path}: "
                                          "membership dates are the alliance's own"))
         model, codes, notes = alliance_model(alliance, rows, states, alliances.version, alliances.path,
-                                             iso3=iso3, member_file=members.path if members else None)
+                                             iso3=iso3_codes, member_file=members.path if members else None)
         warnings += notes
         models.append(model)
         if codes:
@@ -373,9 +398,8 @@ def alliance_model(alliance: AtopAlliance, member_rows: Sequence[AtopMemberPhase
     instruments = [Instrument(id=_phase_id(ph), title=f"ATOP phase {ph.number}", kind="amendment",
                               in_force_on=ph.start, says=f"the alliance's obligations as ATOP codes them in phase "
                               f"{ph.number}, from {ph.start}") for ph in phases[1:]]
-    runs = _member_obligations(alliance, parties, phases, warn)
-    norms = [copy for norm in _norms(prov, threats, len(parties) == 2, readings, unknown)
-             for copy in (_phase_norms(norm, runs[norm.id], parties, phases) if norm.id in runs else [norm])]
+    runs = _member_obligations(alliance, parties, phases, threats, warn)
+    norms = _norms(prov, threats, len(parties) == 2, readings, unknown, runs, parties, phases, states)
     _code_facts(alliance, unknown, fact)
 
     names = [p.name for p in parties]
@@ -532,10 +556,133 @@ def _threats(prov: dict[str, int | None], unknown: list[str]) -> list[int]:
     return threats
 
 
+# --- obligations as the record of wars and disputes judges them ---------------------------------------
+
+# The condition flags ATOP codes per member for each obligation, and the kind of condition each names.
+_CONDITIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "defense": (("defcoadv", "adversary"), ("defcoloc", "location"), ("defcocon", "conflict"),
+                ("defconum", "number"), ("defcodem", "demands"), ("defconpr", "provocation")),
+    "offense": (("offcoadv", "adversary"), ("offcoloc", "location"), ("offcocon", "conflict"),
+                ("offconum", "number"), ("offcodem", "demands")),
+    "neutral": (("neucoadv", "adversary"), ("neucoloc", "location"), ("neucocon", "conflict"),
+                ("neuconum", "number"), ("neucodem", "demands"), ("neuconpr", "provocation"),
+                ("neucoatt", "attacked")),
+    "consul": (("concoadv", "adversary"), ("concoloc", "location"), ("concocon", "conflict"),
+               ("concoreq", "request")),
+    "nonagg": (),
+}
+_FLAG_OF = {"defense": "defcon", "offense": "offcon", "neutral": "neucon", "consul": "concon"}
+_CATEGORY = {"defense": "defence", "offense": "offence", "neutral": "neutrality", "consul": "consultation",
+             "nonagg": "non_aggression"}
+
+# What each condition kind means, and whether the record of wars and disputes can check it.
+_CONDITION_WORDS = {
+    "adversary": "only against a specific adversary",
+    "location": "only if the war is fought in a specific place",
+    "conflict": "only in a specific conflict",
+    "number": "only against a certain number of adversaries",
+    "demands": "only if the adversary did not comply with demands",
+    "provocation": "only if the member did not provoke the attack",
+    "attacked": "only if the member is attacked (on the side opposite the initiator)",
+    "request": "consultation only if a member requests it",
+}
+_UNCHECKED = {
+    "adversary": "ATOP names no adversary (statthr1/statthr2) for it",
+    "location": "ATOP does not code which place, and the COW and MID files read here give none",
+    "conflict": "ATOP does not code which conflict",
+    "number": "ATOP does not code how many adversaries",
+    "demands": "the record has no demands",
+    "provocation": "the record does not say who provoked a war beyond who initiated it",
+    "request": "the record has no requests for consultation",
+}
+
+@dataclass(frozen=True)
+class _Record:
+    """A kind of record a norm can speak: its joined and left event types, the attribute naming the conflict,
+    the suffix of the norm id, the word for the conflict, and the part of a trigger that keeps it in scope."""
+
+    joined: str
+    left: str
+    key: str
+    suffix: str
+    what: str
+    scope: str | None
+
+
+# COW wars, and MID disputes below the level of war (the disputes at level 5 are the wars, counted once).
+_RECORDS = {
+    "war": _Record("war_joined", "war_left", "war", "", "war", None),
+    "dispute": _Record("dispute_joined", "dispute_left", "dispute", "-mid", "dispute",
+                       "event.dispute_hostility <= 4 and (reading('conflicts') == 'disputes' or "
+                       "event.dispute_hostility == 4)"),
+}
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """The conditions on one obligation as a member row (or the alliance row) codes them: the kinds coded 1,
+    and ``generic`` when the alliance row's flag (defcon …) says it is conditional without saying on what."""
+
+    conditions: tuple[str, ...] = ()
+    generic: bool = False
+
+
+def _alliance_terms(variable: str, prov: dict[str, int | None], threats: list[int]) -> _Terms:
+    """The alliance row's word on the conditions: a specific adversary when it names threat states,
+    otherwise conditional on something the alliance file does not name."""
+    if _FLAG_OF.get(variable) is None or prov.get(_FLAG_OF[variable]) != 1:
+        return _Terms()
+    return _Terms(("adversary",)) if threats else _Terms(generic=True)
+
+
+def _row_terms(variable: str, row: AtopMemberPhase, fallback: _Terms) -> _Terms | None:
+    """A member row's conditions on ``variable``: ``fallback`` (the alliance row's) when the member file has none
+    of the flag columns; None when a flag is blank or not 0/1 (the row cannot tell)."""
+    flags = _CONDITIONS[variable]
+    if not any(flag in row.provisions for flag, _ in flags):
+        return fallback
+    values = [row.provisions.get(flag) for flag, _ in flags]
+    if any(v not in (0, 1) for v in values):
+        return None
+    kinds = tuple(sorted(kind for (_, kind), v in zip(flags, values, strict=True) if v == 1))
+    flag = _FLAG_OF.get(variable)
+    return _Terms(kinds, generic=not kinds and flag is not None and row.provisions.get(flag) == 1)
+
+
+def _reading_point(readings: list[ReadingPoint], point: ReadingPoint) -> None:
+    if all(r.id != point.id for r in readings):
+        readings.append(point)
+
+
+def _condition_part(kind: str, category: str, names: list[str], threat_role: str,
+                    readings: list[ReadingPoint], labels: dict[str, str] | None = None) -> tuple[str, str]:
+    """The trigger part for one condition and its words (``labels``: a threat's name by ``cow:N``). A condition
+    the record can check becomes a test on the event; one it cannot becomes a reading point (default
+    ``unknown``: the trigger stays undetermined)."""
+    if kind == "adversary" and names:
+        listed = "[" + ", ".join(f"'{n}'" for n in names) + "]"
+        shown = [(labels or {}).get(n, n) for n in names]
+        return f"{listed} in event.{threat_role}", f"only against {' or '.join(shown)}"
+    if kind == "attacked":
+        return "event.against_initiator == true", _CONDITION_WORDS[kind]
+    point = f"{kind}-condition"
+    _reading_point(readings, ReadingPoint(
+        id=point,
+        question=f"ATOP codes an obligation as conditional {_CONDITION_WORDS[kind]}; {_UNCHECKED[kind]}. "
+                 "Is the condition met?",
+        options={
+            "unknown": ReadingOption(says="the record cannot tell: the trigger stays undetermined"),
+            "met": ReadingOption(says="the condition is taken as met whenever the rest of the trigger holds"),
+        },
+        default="unknown",
+    ))
+    return f"(reading('{point}') == 'met' or unknown)", f"{_CONDITION_WORDS[kind]} ({_UNCHECKED[kind]})"
+
+
 def _condition_reading(category: str, readings: list[ReadingPoint]) -> str:
     """The trigger part of a conditional obligation whose condition ATOP does not name, with its reading point."""
     point = f"{category}-condition"
-    readings.append(ReadingPoint(
+    _reading_point(readings, ReadingPoint(
         id=point,
         question=f"ATOP codes the {category} obligation as conditional but the alliance file does not say on what; "
                  "is the condition met?",
@@ -548,96 +695,236 @@ def _condition_reading(category: str, readings: list[ReadingPoint]) -> str:
     return f"(reading('{point}') == 'met' or unknown)"
 
 
+def _judging_points(readings: list[ReadingPoint], variables: set[str]) -> None:
+    """The reading points that say what counts as honouring an obligation in a war or a dispute."""
+    _reading_point(readings, ReadingPoint(
+        id="conflicts",
+        question="Which conflicts of the record invoke the alliance's obligations?",
+        options={
+            "wars": ReadingOption(says="inter-state wars (COW) only"),
+            "force": ReadingOption(says="wars, and militarized disputes (MID) in which force was used short of war "
+                                        "(highest hostility level 4)"),
+            "disputes": ReadingOption(says="wars, and every militarized dispute short of war (threats, displays and "
+                                           "uses of force: hostility levels 2-4)"),
+        },
+        default="wars",
+    ))
+    if variables & {"defense", "offense"}:
+        _reading_point(readings, ReadingPoint(
+            id="join-window",
+            question="How long after the partner enters a war may the ally join it and still honour the obligation?",
+            options={
+                "war": ReadingOption(value=None, says="at any time while the obligation lasts (see late-entry)"),
+                "30-days": ReadingOption(value="30 days", says="within 30 days of the partner's entry"),
+                "90-days": ReadingOption(value="90 days", says="within 90 days of the partner's entry"),
+                # Days, not "1 year": a year added to 29 February would need a rounding rule.
+                "365-days": ReadingOption(value="365 days", says="within 365 days of the partner's entry"),
+            },
+            default="war",
+        ))
+        _reading_point(readings, ReadingPoint(
+            id="late-entry",
+            question="Does an ally that enters the war after the partner has left it (surrendered, made peace) "
+                     "honour the obligation?",
+            options={
+                "not-counted": ReadingOption(
+                    value={"attribute": "left_on", "latest": "left_latest",
+                           "says": "the day the partner leaves the war"},
+                    says="no: the ally must enter while the partner is at war"),
+                "counted": ReadingOption(
+                    value={"attribute": "ends_on", "latest": "ends_latest", "says": "the day the war ends"},
+                    says="yes: entering the same war on the partner's side at any time before it ends counts"),
+            },
+            default="not-counted",
+        ))
+        _reading_point(readings, ReadingPoint(
+            id="adversaries",
+            question="Does an ally that joins the partner's side at war with some, but not all, of the partner's "
+                     "adversaries honour the obligation?",
+            options={
+                "some": ReadingOption(says="yes: joining the partner's side against any of its adversaries counts"),
+                "all": ReadingOption(says="no: the ally must be at war with every state the partner fought on "
+                                          "entering the war"),
+            },
+            default="some",
+        ))
+    if "nonagg" in variables:
+        _reading_point(readings, ReadingPoint(
+            id="nonagg-fighting",
+            question="Does a member that fights another member break its promise of non-aggression when it is "
+                     "on the side opposite the initiator (it defends itself)?",
+            options={
+                "any": ReadingOption(says="yes: any fighting between members breaks it"),
+                "aggressor": ReadingOption(says="no: only the member on the initiator's side breaks it"),
+            },
+            default="any",
+        ))
+
+
+def reliability_points() -> list[ReadingPoint]:
+    """Every reading point an imported model may declare about the record: what counts as honouring (the
+    judging points) and the conditions the record cannot check (``<kind>-condition``, ``<category>-condition``).
+    A model declares those its norms use."""
+    points: list[ReadingPoint] = []
+    _judging_points(points, {"defense", "nonagg"})
+    for kind in _UNCHECKED:
+        _condition_part(kind, "defence", [], "targets", points)
+    for category in ("defence", "offence", "neutrality", "consultation"):
+        _condition_reading(category, points)
+    return points
+
+
+def _triggered(variable: str, record: str, terms: _Terms, names: list[str], readings: list[ReadingPoint],
+               labels: dict[str, str] | None = None) -> Norm:
+    """The norm for a triggered obligation (defence, offence, neutrality, consultation), as one record speaks it
+    (wars or disputes). See the module docstring, "Obligations judged against the record"."""
+    r = _RECORDS[record]
+    category = _CATEGORY[variable]
+    joined, key, what = r.joined, r.key, r.what
+    plain = ["party(event.actor)"]
+    if variable in ("defense", "consul"):
+        plain.append("event.against_initiator == true")
+    elif variable == "offense":
+        plain.append("event.initiator == true")
+    plain.append(OUTSIDE)
+    if r.scope:
+        plain.append(r.scope)
+    role = "targets"
+    words: list[str] = []
+    parts: list[str] = []
+    for kind in terms.conditions:
+        part, said = _condition_part(kind, category, names, role, readings, labels)
+        if part not in parts:
+            parts.append(part)
+            words.append(said)
+    if terms.generic:
+        parts.append(_condition_reading(category, readings))
+        words.append("conditional; the alliance file does not say on what")
+    when = " and ".join([*plain, *parts])
+    conditional = f" Conditional (ATOP): {'; '.join(words)}." if words else ""
+    same = f"event.{key} == trigger.{key}"
+    norm: dict[str, Any] = {}
+    if variable in ("defense", "offense"):
+        summary = ({"defense": f"If a member is attacked — it enters a {what} on the side opposite the initiator — "
+                               "the other members join it (ATOP defense=1).",
+                    "offense": f"When a member initiates a {what}, the other members join it (ATOP offense=1)."}
+                   [variable])
+        norm = {
+            "kind": "obligation", "silence": "violation",
+            "content": "joining the member's side in the same " + what,
+            "deadline": Deadline.model_validate({"within": {"reading": "join-window"},
+                                                 "until": {"reading": "late-entry"}, "last_day_included": True}),
+            "fulfilled_by": [
+                ActPattern(on=joined, when=f"event.actor == counterparty and {same} and (bearer in event.allies or "
+                                          "(bearer in event.allies_possible and unknown))",
+                           says=f"the ally is already in the {what} on the partner's side when the partner enters it"),
+                ActPattern(on=joined, when=f"event.actor == bearer and {same} and event.side == trigger.side and "
+                                          "not (bearer in trigger.allies) and (reading('adversaries') == 'some' or "
+                                          "includes_all(event.opponents, trigger.targets))",
+                           says=f"the ally enters the {what} on the partner's side"),
+            ],
+            "violated_by": [
+                ActPattern(on=joined, when=f"event.actor == counterparty and {same} and bearer in event.opponents",
+                           says=f"the ally fights the partner in this {what}"),
+            ],
+        }
+    elif variable == "neutral":
+        summary = (f"When a member is in a {what}, the other members stay neutral: they do not fight it "
+                   "(ATOP neutral=1).")
+        norm = {
+            "kind": "prohibition",
+            "violated_by": [
+                ActPattern(on=joined, when=f"event.actor == counterparty and {same} and bearer in event.opponents",
+                           says=f"the ally fights the partner in this {what}"),
+            ],
+            "discharged_by": [
+                ActPattern(on=r.left, when=f"event.actor == counterparty and {same}",
+                           says=f"the partner leaves the {what}"),
+            ],
+        }
+    else:
+        summary = (f"When a member is attacked or threatened — it enters a {what} on the side opposite the "
+                   "initiator — the members consult one another (ATOP consul=1: crisis-specific consultation).")
+        norm = {
+            "kind": "obligation", "silence": "undetermined", "crisis_specific": True,
+            "content": "consultation with the member concerned",
+            "deadline": Deadline.model_validate({"until": {"attribute": "left_on", "latest": "left_latest",
+                                                           "says": "the day the partner leaves the " + what},
+                                                 "last_day_included": True}),
+            "fulfilled_by": [ActPattern(on="consultation_held", when="bearer in event.actors and counterparty in "
+                                        "event.actors", says="the members consulted")],
+        }
+    return Norm(id=f"atop-{variable}{r.suffix}", category=category, threat=names, summary=summary + conditional,
+                trigger=Trigger(on=joined, when=when, bind={"party": "event.actor"}), bearer="others(party)",
+                counterparty="party", applies_when="reading('conflicts') != 'wars'" if record == "dispute" else None,
+                **norm)
+
+
+def _nonaggression(record: str, bilateral: bool) -> Norm:
+    """Members do not fight one another: a standing prohibition, broken when a member enters a war (or
+    dispute) in which it fights another member (see the reading point ``nonagg-fighting``)."""
+    r = _RECORDS[record]
+    joined, what = r.joined, r.what
+    scope = f" and {r.scope}" if r.scope else ""
+    fights = f"event.actor == bearer and any_party(event.opponents){scope}"
+    return Norm(
+        id=f"atop-nonagg{r.suffix}", category="non_aggression", kind="prohibition",
+        summary=f"Members do not attack one another (ATOP nonagg=1), judged on the {what}s of the record.",
+        bearer="each party", counterparty="the other party" if bilateral else "the other parties",
+        applies_when="reading('conflicts') != 'wars'" if record == "dispute" else None,
+        violated_by=[ActPattern(
+            on=joined, when=f"{fights} and (reading('nonagg-fighting') == 'any' or event.against_initiator == false)",
+            says=f"the member fights another member in this {what}")],
+        honoured_by=[ActPattern(
+            on=joined, when=f"{fights} and reading('nonagg-fighting') == 'aggressor' and "
+                            "event.against_initiator == true",
+            says=f"the member fights another member in this {what} on the side opposite the initiator: it defends "
+                 "itself")])
+
+
 def _norms(prov: dict[str, int | None], threats: list[int], bilateral: bool, readings: list[ReadingPoint],
-           unknown: list[str]) -> list[Norm]:
+           unknown: list[str], runs: dict[str, list[_Run]] | None = None, parties: list[Party] | None = None,
+           phases: list[_Phase] | None = None, states: StateSystem | None = None) -> list[Norm]:
+    """The alliance's norms: each obligation coded 1, as the wars and the disputes of the record speak it —
+    one norm per run of phases when the member rows code it (``runs``, under each run's conditions), else one
+    under the alliance row's conditions. Then the standing provisions that do not speak the record (noothall,
+    ecaid)."""
     names = [f"cow:{code}" for code in threats]
-    listed = "[" + ", ".join(f"'{n}'" for n in names) + "]"
+    labels = {f"cow:{code}": _party_name(code, states) for code in threats} if states is not None else {}
     norms: list[Norm] = []
+    coded = {v for v in _OBLIGATIONS if prov.get(v) == 1}
+    if coded:
+        _judging_points(readings, coded)
 
-    def triggered(variable: str, category: str, flag: str, *, plain: str, threat_role: str, summary: str,
-                  on: str | list[str], bind: dict[str, str], **norm: Any) -> Norm:
-        """Triggered for the member ``party`` (bound by ``bind``) when ``plain`` holds, borne by the others.
-        With ``flag`` = 1 a named threat state must be the event's ``threat_role``, or a reading decides."""
-        when, note = plain, ""
-        if prov.get(flag) == 1 and names:
-            when = f"{plain} and event.{threat_role} in {listed}"
-            note = f" Conditional (ATOP {flag}=1): only against {', '.join(names)}."
-        elif prov.get(flag) == 1:
-            when = f"{plain} and {_condition_reading(category, readings)}"
-            note = f" Conditional (ATOP {flag}=1); the alliance file does not say on what."
-        return Norm(id=f"atop-{variable}", category=category, threat=names, summary=summary + note,
-                    trigger=Trigger(on=on, when=when, bind=bind), bearer="others(party)", counterparty="party",
-                    **norm)
+    def made(variable: str, terms: _Terms) -> list[Norm]:
+        if variable == "nonagg":
+            return [_nonaggression(record, bilateral) for record in _RECORDS]
+        return [_triggered(variable, record, terms, names, readings, labels) for record in _RECORDS]
 
-    def standing(variable: str, category: str, summary: str, **norm: Any) -> Norm:
-        """In effect from entry into force, borne by each member toward the others."""
-        return Norm(id=f"atop-{variable}", category=category, summary=summary, bearer="each party",
-                    counterparty="the other party" if bilateral else "the other parties", **norm)
-
-    if prov.get("defense") == 1:
-        norms.append(triggered(
-            "defense", "defence", "defcon", plain=ATTACKED, threat_role="actor",
-            summary="If a member is attacked by a state outside the alliance and at war with it, the other "
-                    "members come to its military aid (ATOP defense=1).",
-            on="armed_attack", bind={"party": "event.target", "attacker": "event.actor"},
-            kind="obligation", content="military assistance to the attacked member", silence="undetermined",
-            fulfilled_by=[ActPattern(on="assistance_rendered", when="event.actor == bearer and counterparty in "
-                                     "event.targets", says="assistance rendered to the attacked member"),
-                          _MILITARY_ACTION],
-            discharged_by=[ActPattern(on="end_of_war", when="(counterparty in event.actors and attacker in "
-                                      "event.targets) or (attacker in event.actors and counterparty in event.targets)",
-                                      says="the war ended")]))
-    if prov.get("offense") == 1:
-        norms.append(triggered(
-            "offense", "offence", "offcon", plain=ATTACKING, threat_role="target",
-            summary="When a member goes to war against a state outside the alliance, the other members join "
-                    "it (ATOP offense=1).",
-            on="armed_attack", bind={"party": "event.actor", "enemy": "event.target"},
-            kind="obligation", content="military action beside the member", silence="undetermined",
-            fulfilled_by=[ActPattern(on="armed_attack", when="bearer in event.actors and enemy in event.targets",
-                                     says="the member attacks the same enemy"),
-                          _MILITARY_ACTION]))
-    if prov.get("neutral") == 1:
-        norms.append(triggered(
-            "neutral", "neutrality", "neucon", plain=ATTACKED, threat_role="actor",
-            summary="When a member is at war with a state outside the alliance, the other members stay "
-                    "neutral: they neither aid its adversary nor attack it (ATOP neutral=1).",
-            on="armed_attack", bind={"party": "event.target", "attacker": "event.actor"},
-            kind="prohibition",
-            violated_by=[ActPattern(on="assistance_rendered", when="event.actor == bearer and attacker in "
-                                    "event.targets", says="aid to the member's adversary"),
-                         ActPattern(on="armed_attack", when="event.actor == bearer and counterparty in event.targets",
-                                    says="an attack on the member at war")]))
-    if prov.get("nonagg") == 1:
-        norms.append(standing(
-            "nonagg", "non_aggression", "Members do not attack one another (ATOP nonagg=1).",
-            kind="prohibition",
-            violated_by=[ActPattern(on="armed_attack", when="event.actor == bearer and any_party(event.targets)",
-                                    says="an armed attack on another member")]))
-    if prov.get("consul") == 1:
-        norms.append(triggered(
-            "consul", "consultation", "concon", plain=THREATENED, threat_role="actor",
-            summary="In a crisis that could become a militarised conflict, the members consult one another "
-                    "(ATOP consul=1: crisis-specific consultation).",
-            on=["armed_attack", "armed_clash", "military_intervention"], bind={"party": "party_in(event.targets)"},
-            kind="obligation", crisis_specific=True, content="consultation with the member concerned",
-            silence="undetermined",
-            fulfilled_by=[ActPattern(on="consultation_held", when="bearer in event.actors and counterparty in "
-                                     "event.actors", says="the members consulted")]))
+    for variable in ("defense", "offense", "neutral", "nonagg", "consul"):
+        if variable not in coded:
+            continue
+        if runs and variable in runs:
+            assert parties is not None and phases is not None
+            for run in runs[variable]:
+                norms += [copy for norm in made(variable, run.terms)
+                          if (copy := _phase_norms(norm, run, parties, phases)) is not None]
+        else:
+            norms += made(variable, _alliance_terms(variable, prov, threats))
     if prov.get("noothall") == 1:
-        norms.append(standing(
-            "noothall", "no_other_alliance",
-            "Members do not form alliances that compete with this one (ATOP noothall=1).",
-            kind="prohibition",
+        norms.append(Norm(
+            id="atop-noothall", category="no_other_alliance", kind="prohibition", bearer="each party",
+            counterparty="the other party" if bilateral else "the other parties",
+            summary="Members do not form alliances that compete with this one (ATOP noothall=1).",
             violated_by=[ActPattern(on=on, when="bearer in event.actors and any_party(event.directed_against)",
                                     says="an alliance directed against a member")
                          for on in ("alliance_concluded", "treaty_signed")]))
     ecaid = prov.get("ecaid")
     if ecaid is not None and ecaid > 0:
-        norms.append(standing(
-            "ecaid", "economic",
-            f"Members give economic aid or trade advantages to one another (ATOP ecaid={ecaid}).",
-            kind="obligation",
+        norms.append(Norm(
+            id="atop-ecaid", category="economic", kind="obligation", bearer="each party",
+            counterparty="the other party" if bilateral else "the other parties",
+            summary=f"Members give economic aid or trade advantages to one another (ATOP ecaid={ecaid}).",
             honoured_by=[ActPattern(on="economic_agreement", when="bearer in event.actors",
                                     says="an economic agreement of the member")]))
     if prov.get("conditio") == 1 and not any(prov.get(f) == 1 for f in _CONDITION_FLAGS):
@@ -649,6 +936,7 @@ def _norms(prov: dict[str, int | None], threats: list[int], bilateral: bool, rea
 
 
 # --- member-specific obligations ----------------------------------------------------------------------
+
 
 
 @dataclass(frozen=True)
@@ -690,25 +978,35 @@ def _member_spells(rows: Sequence[AtopMemberPhase]) -> list[tuple[date, date | N
 
 @dataclass(frozen=True)
 class _Run:
-    """Consecutive phases (indices ``first``..``last``) in which ``bearer`` bears an obligation; ``bearer``
-    None: every member present in those phases bears it."""
+    """Consecutive phases (indices ``first``..``last``) in which ``bearer`` bears an obligation under the
+    conditions ``terms``; ``bearer`` None: every member present in those phases bears it so."""
 
     first: int
     last: int
     bearer: int | None
     exempt: tuple[int, ...] = ()  # members present in those phases that bear it in none of them
+    terms: _Terms = _Terms()
 
 
-def _phase_codes(phases: list[_Phase], variable: str) -> list[dict[int, int | None]]:
-    """Per phase, the code of each member present: its own row in the phase, or its latest earlier row
-    when that membership is still open at the phase's start."""
-    out: list[dict[int, int | None]] = []
+_Code = tuple[int | None, "_Terms | None"]  # a member row's code for an obligation, and its conditions
+
+
+def _phase_codes(phases: list[_Phase], variable: str, fallback: _Terms) -> list[dict[int, _Code]]:
+    """Per phase, the code (and conditions) of each member present: its own row in the phase, or its latest
+    earlier row when that membership is still open at the phase's start."""
+    out: list[dict[int, _Code]] = []
     latest: dict[int, AtopMemberPhase] = {}
+    terms: dict[int, _Terms | None] = {}  # by row line: a row's conditions, read once
+
+    def code(row: AtopMemberPhase) -> _Code:
+        if row.line not in terms:
+            terms[row.line] = _row_terms(variable, row, fallback)
+        return row.provisions.get(variable), terms[row.line]
+
     for ph in phases:
-        codes = {m: row.provisions.get(variable) for m, row in latest.items()
-                 if row.exit is None or row.exit.earliest() > ph.start}
+        codes = {m: code(row) for m, row in latest.items() if row.exit is None or row.exit.earliest() > ph.start}
         for row in sorted(ph.rows, key=lambda r: (r.entry.earliest(), r.line)):
-            codes[row.member] = row.provisions.get(variable)
+            codes[row.member] = code(row)
             latest[row.member] = row
         out.append(codes)
     return out
@@ -725,19 +1023,20 @@ def _runs(indices: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _member_obligations(alliance: AtopAlliance, parties: list[Party], phases: list[_Phase],
+def _member_obligations(alliance: AtopAlliance, parties: list[Party], phases: list[_Phase], threats: list[int],
                         warn: Warn) -> dict[str, list[_Run]]:
-    """Per norm id, the runs of phases in which members bear it, for each of ``_OBLIGATIONS`` that the
-    alliance codes 1 and the member rows code 0/1 (see the module docstring). An obligation every member
-    bears in every phase needs no runs: the alliance-level norm stands as it is."""
+    """Per obligation variable, the runs of phases in which members bear it and under which conditions, for each
+    of ``_OBLIGATIONS`` that the alliance codes 1 and whose member rows code it (and its condition flags) 0/1
+    (see the module docstring). An obligation every member bears in every phase under the same conditions gives
+    one run with no bearer."""
     out: dict[str, list[_Run]] = {}
     if not phases:
         return out
     for variable in _OBLIGATIONS:
-        codes = _phase_codes(phases, variable)
-        if not all(set(c.values()) <= {0, 1} for c in codes):
-            continue  # a blank or unknown code: the rows cannot tell
-        bearers = [{m for m, v in c.items() if v == 1} for c in codes]
+        codes = _phase_codes(phases, variable, _alliance_terms(variable, alliance.provisions, threats))
+        if not all(code in (0, 1) and (code == 0 or terms is not None) for c in codes for code, terms in c.values()):
+            continue  # a blank or unknown code or condition flag: the rows cannot tell
+        bearers = [{m: terms for m, (code, terms) in c.items() if code == 1} for c in codes]
         coded = alliance.provisions.get(variable)
         if coded != 1:
             ids = {p.cow: p.id for p in parties}
@@ -750,52 +1049,65 @@ def _member_obligations(alliance: AtopAlliance, parties: list[Party], phases: li
             warn(f"alliance {alliance.atopid}: the alliance file codes {variable}=1 but the member rows give it to "
                  "no member; every member bears it")
             continue
-        if all(not b or b == set(c) for b, c in zip(bearers, codes, strict=True)):
-            runs = [_Run(first, last, None) for first, last in _runs([i for i, b in enumerate(bearers) if b])]
-            if runs != [_Run(0, len(phases) - 1, None)]:
-                out[f"atop-{variable}"] = runs
+        alike = all(not b or (set(b) == set(c) and len(set(b.values())) == 1)
+                    for b, c in zip(bearers, codes, strict=True))
+        if alike:
+            # Every member present bears it, under the same conditions, in each phase where anyone does.
+            runs: list[_Run] = []
+            for i, b in enumerate(bearers):
+                if not b:
+                    continue
+                terms = next(iter(b.values()))
+                assert terms is not None
+                if runs and runs[-1].last == i - 1 and runs[-1].terms == terms:
+                    runs[-1] = _Run(runs[-1].first, i, None, terms=terms)
+                else:
+                    runs.append(_Run(i, i, None, terms=terms))
+            out[variable] = runs
             continue
         runs = []
         for member in sorted(set().union(*bearers)):
-            for first, last in _runs([i for i, b in enumerate(bearers) if member in b]):
-                present = set().union(*(codes[i] for i in range(first, last + 1)))
-                anyone = set().union(*(bearers[i] for i in range(first, last + 1)))
-                runs.append(_Run(first, last, member, tuple(sorted(present - anyone))))
-        out[f"atop-{variable}"] = runs
+            held = [i for i, b in enumerate(bearers) if member in b]
+            for first, last in _runs(held):
+                start = first
+                for i in range(first, last + 1):
+                    if i == last or bearers[i + 1][member] != bearers[i][member]:
+                        present = set().union(*(codes[j] for j in range(start, i + 1)))
+                        anyone = set().union(*(bearers[j] for j in range(start, i + 1)))
+                        terms = bearers[i][member]
+                        assert terms is not None
+                        runs.append(_Run(start, i, member, tuple(sorted(present - anyone)), terms))
+                        start = i + 1
+        out[variable] = runs
     return out
 
 
-def _phase_norms(norm: Norm, runs: list[_Run], parties: list[Party], phases: list[_Phase]) -> list[Norm]:
-    """``norm`` for each run of phases: in effect from the run's first phase (``introduced_by`` its
-    instrument, none for the first phase) to the next phase that codes it otherwise (``ended_by``); borne
-    by one member when the run names it (bearer its party id: a triggered copy does not fire for its own
-    bearer, ``party != 'cow:<code>'``, as ``others(party)`` never names the member concerned). A run over
-    every phase keeps the id without a phase suffix."""
+def _phase_norms(norm: Norm, run: _Run, parties: list[Party], phases: list[_Phase]) -> Norm | None:
+    """``norm`` (made under the run's conditions) for one run of phases: in effect from the run's first phase
+    (``introduced_by`` its instrument, none for the first phase) to the next phase that codes it otherwise
+    (``ended_by``); borne by one member when the run names it (bearer its party id: a triggered copy does not
+    fire for its own bearer, ``party != 'cow:<code>'``, as ``others(party)`` never names the member concerned).
+    A run over every phase keeps the id without a phase suffix. None: a member the model does not have."""
     by_cow = {p.cow: p for p in parties}
-    out: list[Norm] = []
-    for run in runs:
-        whole = run.first == 0 and run.last == len(phases) - 1
-        span = "" if whole else (f" In ATOP phase {phases[run.first].number}" + (
-            f" to {phases[run.last].number}" if run.last > run.first else "") + ".")
-        timing: dict[str, Any] = {
-            "introduced_by": _phase_id(phases[run.first]) if run.first > 0 else None,
-            "ended_by": [_phase_id(phases[run.last + 1])] if run.last + 1 < len(phases) else []}
-        suffix = "" if whole else f"-p{phases[run.first].number}"
-        if run.bearer is None:
-            out.append(norm.model_copy(update={"id": f"{norm.id}{suffix}", "summary": norm.summary + span,
-                                               **timing}))
-            continue
-        party = by_cow.get(run.bearer)
-        if party is None:
-            continue  # a member the model does not have (warned about in _parties)
-        exempt = [by_cow[c].name for c in run.exempt if c in by_cow]
-        update: dict[str, Any] = {
-            "id": f"{norm.id}-{party.id}{suffix}", "bearer": party.id,
-            "summary": f"{norm.summary}{span} ATOP member level: borne by {party.name}"
-                       + (f", not by {', '.join(exempt)}" if exempt else "") + ".",
-            **timing}
-        if norm.trigger is not None:
-            update["trigger"] = norm.trigger.model_copy(
-                update={"when": f"{norm.trigger.when} and party != 'cow:{party.cow}'"})
-        out.append(norm.model_copy(update=update))
-    return out
+    whole = run.first == 0 and run.last == len(phases) - 1
+    span = "" if whole else (f" In ATOP phase {phases[run.first].number}" + (
+        f" to {phases[run.last].number}" if run.last > run.first else "") + ".")
+    timing: dict[str, Any] = {
+        "introduced_by": _phase_id(phases[run.first]) if run.first > 0 else None,
+        "ended_by": [_phase_id(phases[run.last + 1])] if run.last + 1 < len(phases) else []}
+    suffix = "" if whole else f"-p{phases[run.first].number}"
+    if run.bearer is None:
+        return norm.model_copy(update={"id": f"{norm.id}{suffix}", "summary": norm.summary + span, **timing})
+    party = by_cow.get(run.bearer)
+    if party is None:
+        return None  # warned about in _parties
+    exempt = [by_cow[c].name for c in run.exempt if c in by_cow]
+    update: dict[str, Any] = {
+        "id": f"{norm.id}-{party.id}{suffix}", "bearer": party.id,
+        "summary": f"{norm.summary}{span} ATOP member level: borne by {party.name}"
+                   + (f", not by {', '.join(exempt)}" if exempt else "") + ".",
+        **timing}
+    if norm.trigger is not None:
+        update["trigger"] = norm.trigger.model_copy(
+            update={"when": f"{norm.trigger.when} and party != 'cow:{party.cow}'"})
+    return norm.model_copy(update=update)

@@ -18,8 +18,11 @@ for the evidence behind the duration codes):
   promise to consult on important international problems does not count).
 * ``defcon`` / ``offcon`` / ``neucon`` / ``concon``: 1 when a triggered norm of that category has a
   trigger condition with a part beyond the plain case (for defence and neutrality ``party(event.target)``,
-  ``not party(event.actor)``, ``at_war(event.target, event.actor)``; for offence the same with actor
-  and target swapped; for consultation ``any_party(...)`` / ``party(...)`` of the event's states):
+  ``not party(event.actor)``, ``at_war(event.target, event.actor)``, or on the record of wars
+  ``party(event.actor)``, ``event.against_initiator == true`` for defence; for offence the same with
+  actor and target swapped, or ``event.initiator == true``; for consultation ``any_party(...)`` /
+  ``party(...)`` of the event's states; the parts that keep a trigger to conflicts with states outside the
+  alliance, or to the disputes a reading admits, are no condition):
   a named attacker, a place, a reading-dependent condition… A part ``party != 'cow:2'`` that only keeps a
   member-specific norm (bearer a party id, here the state with COW code 2) from firing for its own bearer
   is not a condition: no member owes itself. ``conditio``: 1 when any of the four is 1.
@@ -69,11 +72,20 @@ DERIVED_VARIABLES: tuple[str, ...] = (
     "begyr", "begmo", "begday", "endyr", "endmo", "endday",
 )  # fmt: skip
 
-_ATTACKED = frozenset({"party(event.target)", "not party(event.actor)", "at_war(event.target, event.actor)"})
-_ATTACKING = frozenset({"party(event.actor)", "not party(event.target)", "at_war(event.actor, event.target)"})
+# The parts that keep a record-speaking trigger to the conflicts a reading admits (imported ATOP models): no
+# condition of the obligation itself.
+_SCOPE = frozenset({"event.dispute_hostility <= 4",
+                    "(reading('conflicts') == 'disputes' or event.dispute_hostility == 4)",
+                    "not includes_all(parties, event.targets)"})
+_ATTACKED = frozenset({"party(event.target)", "not party(event.actor)", "at_war(event.target, event.actor)",
+                       "party(event.actor)", "event.against_initiator == true"}) | _SCOPE
+_NEUTRAL = frozenset({"party(event.target)", "not party(event.actor)", "at_war(event.target, event.actor)",
+                      "party(event.actor)"}) | _SCOPE
+_ATTACKING = frozenset({"party(event.actor)", "not party(event.target)", "at_war(event.actor, event.target)",
+                        "event.initiator == true"}) | _SCOPE
 _INVOLVED = frozenset({"any_party(event.targets)", "any_party(event.actors)", "party(event.target)",
-                       "party(event.actor)"})
-_PLAIN = {"defence": _ATTACKED, "neutrality": _ATTACKED, "offence": _ATTACKING, "consultation": _INVOLVED}
+                       "party(event.actor)", "event.against_initiator == true"}) | _SCOPE
+_PLAIN = {"defence": _ATTACKED, "neutrality": _NEUTRAL, "offence": _ATTACKING, "consultation": _INVOLVED}
 _FLAGS = {"defence": "defcon", "offence": "offcon", "neutrality": "neucon", "consultation": "concon"}
 _FORCE = ("armed_attack", "armed_clash")
 _NOT_STATE = re.compile(r"(\w+) != '([^']+)'")

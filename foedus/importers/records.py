@@ -90,6 +90,29 @@ attacked state (`event.target`). The rule follows COW's initiator coding, not th
 declaration: COW codes Austria-Hungary alone as initiator of World War I and Germany alone of World
 War II, so Japan's attack on the United States in 1941 is a `state_of_war`, not an `armed_attack`.
 
+What the joined events carry
+----------------------------
+Besides its day and side, each `war_joined` and `dispute_joined` says what a treaty needs to judge an
+ally's conduct in that conflict, from the same participants (spells, sides, pairs):
+
+* `against_initiator`: its side is the side opposite the initiator's (wars: COW codes no initiator on
+  its side and one on the other; absent when the war has no initiator or initiators on both sides;
+  disputes: it is on side B, side A having taken the first militarized action). `initiator` is
+  COW's initiator code (wars) or, for disputes, an originator on side A.
+* `allies`: the other states of its side whose participation surely includes its entry day (entered
+  on or before it and left on or after it, whatever day an unknown date stands for); `allies_possible`:
+  those whose participation may include it but not surely (the dates overlap).
+* `opponents`: wars: every state the dyad file pairs it with (at war with it) during this stretch;
+  disputes: every participant of the other side (MID codes sides, not dyads).
+* `left_on` (`left_latest`): the first (last) possible day it leaves this stretch, absent when it is
+  still in at the end of the data; `ends_on` (`ends_latest`): the conflict's end — the last exit of any
+  participant of the war, the dispute's end date in MIDA — absent when the conflict is ongoing. The
+  `_latest` days are given under the `interval` rule only, like `date_latest`.
+* `dispute_hostility` (disputes): the dispute's highest hostility level in MIDA.
+
+These describe the whole participation, as the record does; a treaty model reads them at the state's
+entry (an ally already fighting beside it, a partner's exit that closes a duty).
+
 Disputes (MID)
 --------------
 Each MIDB row is one spell of a participant: `dispute_joined` at its start, `dispute_left` at its
@@ -113,6 +136,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import itertools
 import re
@@ -258,8 +282,16 @@ class _Names:
     def __init__(self, states: StateSystem | None) -> None:
         self.states = states
         self.used: dict[str, State] = {}
+        self._ids: dict[int, str] = {}
 
     def id(self, code: int) -> str:
+        found = self._ids.get(code)
+        if found is not None:
+            return found
+        self._ids[code] = sid = self._id(code)
+        return sid
+
+    def _id(self, code: int) -> str:
         states = self.states
         if states is not None and code in states:
             sid = states.abb(code)
@@ -781,6 +813,45 @@ def _targets_at(entry: DateRange, opponents: list[tuple[WarParticipant, DateRang
     return sorted(at_entry)
 
 
+
+def _side_mates(spells: Sequence[tuple[int, DateRange, DateRange]], own: int, entry: DateRange
+                ) -> tuple[list[int], list[int]]:
+    """The states of one side (``(ccode, entry, exit)`` spells, not ``own``) that are surely in the conflict on
+    the day ``entry`` stands for, and those that may be but are not surely (the days overlap)."""
+    sure: set[int] = set()
+    maybe: set[int] = set()
+    for code, start, end in spells:
+        if code == own:
+            continue
+        if start.latest <= entry.earliest and end.earliest >= entry.latest:
+            sure.add(code)
+        elif start.earliest <= entry.latest and end.latest >= entry.earliest:
+            maybe.add(code)
+    return sorted(sure), sorted(maybe - sure)
+
+
+def _conflict_attributes(names: _Names, entry: DateRange, exit_: DateRange | None, end: DateRange | None,
+                         mates: Sequence[tuple[int, DateRange, DateRange]], own: int, opponents: Iterable[int],
+                         against: bool | None, unknown_day: str) -> dict[str, Any]:
+    """What a joined event says about the conflict beyond its day (module docstring, "What the joined events
+    carry"): the side it opposes, who is beside it on its entry, whom it fights, when it leaves and when the
+    conflict ends."""
+    attributes: dict[str, Any] = {}
+    if against is not None:
+        attributes["against_initiator"] = against
+    sure, maybe = _side_mates(mates, own, entry)
+    attributes["allies"] = [names.id(code) for code in sure]
+    attributes["allies_possible"] = [names.id(code) for code in maybe]
+    attributes["opponents"] = [names.id(code) for code in sorted(set(opponents))]
+    for key, when in (("left_on", exit_), ("ends_on", end)):
+        if when is None:
+            continue
+        attributes[key] = when.earliest
+        if unknown_day == "interval":
+            attributes[key.replace("_on", "_latest")] = when.latest
+    return attributes
+
+
 def _participation_events(record: WarRecord, names: _Names) -> list[Event]:
     opponents = _opponents(record)
     dyad_base = _base(record.dyad_file)
@@ -790,6 +861,22 @@ def _participation_events(record: WarRecord, names: _Names) -> list[Event]:
         for n, span in enumerate(participant.spans):
             entries[(participant.war, participant.ccode)].append((span.entry.earliest, participant.side, n,
                                                                   participant))
+    # Per war: the sides of its COW initiators, every spell by side, and its end (None: a participant is
+    # still at war at the end of the data).
+    initiator_sides: dict[int, set[int]] = defaultdict(set)
+    by_side: dict[tuple[int, int], list[tuple[int, DateRange, DateRange]]] = defaultdict(list)
+    war_end: dict[int, DateRange] = {}
+    ongoing: set[int] = set()
+    for participant in record.participants:
+        if participant.initiator:
+            initiator_sides[participant.war].add(participant.side)
+        for span in participant.spans:
+            by_side[(participant.war, participant.side)].append((participant.ccode, span.entry, span.exit))
+        if participant.outcome == 5:
+            ongoing.add(participant.war)
+        last_exit = participant.spans[-1].exit
+        before = war_end.get(participant.war)
+        war_end[participant.war] = last_exit if before is None else before.later(last_exit)
     events: list[Event] = []
     for (war, ccode), spells in sorted(entries.items()):
         war_name = record.war_name(war)
@@ -806,6 +893,14 @@ def _participation_events(record: WarRecord, names: _Names) -> list[Event]:
             if span.joiner is not None:
                 joined["joiner"] = span.joiner
             joined.update(_date_attributes(span.entry, record.unknown_day))
+            sides = initiator_sides.get(war, set())
+            fought = [other.ccode for other, start, end in opponents.get(participant.key, [])
+                      if start.earliest <= span.exit.latest and end.latest >= span.entry.earliest]
+            still = last and participant.outcome == 5
+            joined.update(_conflict_attributes(
+                names, span.entry, None if still else span.exit, None if war in ongoing else war_end[war],
+                by_side[(war, participant.side)], ccode, fought,
+                participant.side not in sides if len(sides) == 1 else None, record.unknown_day))
             dated = (f"; date: {year_base} line {span.entry_line}" if span.entry_line is not None
                      else "; the day is not in the data")
             role = " as an initiator of the war" if participant.initiator else ""
@@ -975,6 +1070,15 @@ def dispute_record(disputes: MidFile[MidDispute], participants: MidFile[MidParti
         rows = sorted(by_dispute[dispnum], key=lambda r: (r.start.earliest(), r.line))
         count: Counter[int] = Counter()
         first_of: dict[tuple[Any, ...], int] = {}
+        # Each row's days, and the spells of each side, once per dispute.
+        spans = {id(row): (DateRange.of(row.start), DateRange.of(row.end)) for row in rows}
+        sides = {side: [(other.ccode, *spans[id(other)]) for other in rows if other.side_a == side]
+                 for side in (True, False)}
+        dispute = record.disputes.get(dispnum)
+        if dispute is not None:
+            end: DateRange | None = None if dispute.ongoing else DateRange.of(dispute.end)
+        else:
+            end = functools.reduce(DateRange.later, (spans[id(other)][1] for other in rows))
         for row in rows:
             same = (row.ccode, row.side_a, row.start, row.end)
             if same in first_of:
@@ -987,15 +1091,21 @@ def dispute_record(disputes: MidFile[MidDispute], participants: MidFile[MidParti
             kept.append(row)
             count[row.ccode] += 1
             k = _suffix(count[row.ccode])
-            entry, exit_ = DateRange.of(row.start), DateRange.of(row.end)
-            targets = sorted({other.ccode for other in rows if other.side_a != row.side_a
-                              and other.start.earliest() <= entry.latest and other.end.latest() >= entry.earliest})
+            entry, exit_ = spans[id(row)]
+            targets = sorted({code for code, start, stop in sides[not row.side_a]
+                              if start.earliest <= entry.latest and stop.latest >= entry.earliest})
             codes: dict[str, Any] = {"dispute": _mid_id(dispnum), "side": _side(row), "originator": row.originator}
             for key, value in (("hostility", row.hostlev), ("highest_action", row.hiact),
                                ("fatality", row.fatality)):
                 if value is not None:
                     codes[key] = value
             joined = {**codes, **_date_attributes(entry, unknown_day)}
+            joined["initiator"] = row.side_a and row.originator
+            if dispute is not None and dispute.hostlev is not None:
+                joined["dispute_hostility"] = dispute.hostlev
+            joined.update(_conflict_attributes(
+                names, entry, None if record.still_in(row) else exit_, end, sides[row.side_a], row.ccode,
+                (code for code, _, _ in sides[not row.side_a]), not row.side_a, unknown_day))
             role = ", as an originator" if row.originator else ""
             against = f", against {names.names(targets)}" if targets else ""
             level = f"; its hostility level: {HOSTILITY[row.hostlev].lower()}" if row.hostlev in HOSTILITY else ""
@@ -1100,7 +1210,9 @@ def records_timeline(events: Iterable[Event], states: dict[str, State] | None = 
 _CORE = ("id", "date", "type", "actors", "targets", "treaty", "source", "note")
 # Attribute columns of record timelines, in reading order; any other attribute follows, sorted.
 _COLUMNS = ("war", "war_name", "dispute", "side", "initiator", "joiner", "originator", "outcome", "hostility",
-            "highest_action", "fatality", "state_of_war", "date_precision", "date_latest")
+            "highest_action", "fatality", "dispute_hostility", "state_of_war", "date_precision", "date_latest",
+            "against_initiator", "allies", "allies_possible", "opponents", "left_on", "left_latest", "ends_on",
+            "ends_latest")
 
 
 def _cell(value: Any) -> str:
@@ -1109,7 +1221,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return ";".join(_cell(v) for v in value)
+        # A list cell always holds a `;` (`;` alone when empty, `GMY;` for one state), so the CSV reader reads
+        # it back as a list, never as absent or as a single text.
+        return ";".join(_cell(v) for v in value) + (";" if len(value) < 2 else "")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

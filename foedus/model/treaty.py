@@ -289,12 +289,34 @@ class Trigger(Strict):
                                  description="names bound for the instance, e.g. party: event.target")
 
 
+class DateAttribute(Strict):
+    """A day that the triggering event records as an attribute (e.g. the day the partner leaves the war)."""
+
+    attribute: str = Field(description="the attribute of the triggering event holding the (first possible) day")
+    latest: str | None = Field(None, description="the attribute holding the last possible day, when the record "
+                               "knows the day only within a range")
+    says: str | None = Field(None, description="what the day is, in plain words")
+
+
 class Deadline(Strict):
-    within: DurationText | ReadingRef
+    """The last day for a triggered duty: ``within`` a duration of the trigger, and no later than the day the
+    triggering event records in ``until`` (the earlier of the two when both are given). A reading may give
+    either the value null: no such bound."""
+
+    within: DurationText | ReadingRef | None = None
+    until: DateAttribute | ReadingRef | None = Field(
+        None, description="a day the triggering event records: the duty lasts to it, that day included; when the "
+        "event lacks the attribute (e.g. a war still going on), no bound")
     last_day_included: bool
     from_: Literal["trigger"] = Field("trigger", alias="from")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _has_a_bound(self) -> Deadline:
+        if self.within is None and self.until is None:
+            raise ValueError("a deadline needs `within`, `until` or both")
+        return self
 
 
 NormKind = Literal["obligation", "prohibition", "permission", "power"]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMA_VERSION", "StoredParty", "StoredWorld", "imports", "models", "opened", "pick_import",
            "read_world"]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,10 @@ class StoredWorld:
 
     ``obligations``: the stored treaties flattened as :func:`foedus.world.dyads.flatten` flattens their
     models (same dates, memberships, duties, aliases and categories), sorted by treaty id, then party
-    or norm id; it leaves out the treaties in ``exclude`` and those in ``need_models``. ``need_models``:
-    the treaties whose dates or norms only their model can give (no fixed entry into force, or a norm
-    that a reading removes): read them with ``Store.models(ids=…)`` and evaluate them. ``parties``:
+    id or the norm's place in its model; it leaves out the treaties in ``exclude`` and those in
+    ``need_models``. ``need_models``: the treaties whose dates only their model can give (no fixed entry
+    into force): read them with ``Store.models(ids=…)`` and evaluate them. Norms are those of each
+    model's default reading. ``parties``:
     every party of every stored treaty; ``titles``: each treaty's short title (else its title)."""
 
     source: str
@@ -57,9 +58,9 @@ class StoredWorld:
     titles: dict[str, str]
 
 
-_MODEL_JSON = ('{"short_title": "VARCHAR", "signed": {"date": "DATE"}, "norms": [{"applies_when": "VARCHAR"}], '
+_MODEL_JSON = ('{"short_title": "VARCHAR", "signed": {"date": "DATE"}, '
                '"parties": [{"id": "VARCHAR", "name": "VARCHAR", "cow": "INTEGER", "iso3": "VARCHAR", '
-               '"joined": "DATE", "left": "DATE"}]}')
+               '"joined": "DATE", "left": "DATE", "spells": [{"joined": "DATE", "left": "DATE"}]}]}')
 
 
 @contextmanager
@@ -140,22 +141,22 @@ def read_world(con: duckdb.DuckDBPyConnection, path: str, source: str | None = N
     key = [source, version]
     left_out = set(exclude)
     # One pass over each model's JSON for what the tables do not hold (short title, signature, parties'
-    # names and codes, norms a reading may remove).
+    # names, codes and recorded dates).
     treaties = con.execute(f"""
-        select id, title, coalesce(m.short_title, title), entry_into_force, ended_on, m.signed.date,
-               len(list_filter(m.norms, lambda n: n.applies_when is not null)), m.parties
+        select id, title, coalesce(m.short_title, title), entry_into_force, ended_on, m.signed.date, m.parties
         from (select *, from_json(model_json, '{_MODEL_JSON}') as m from treaties where source = ? and version = ?)
         order by id""", key).fetchall()
     party_rows = sorted(((str(tid), party) for tid, *_, listed in treaties for party in listed or ()),
                         key=lambda row: (row[0], row[1]["id"]))
     parties = [StoredParty(tid, str(p["id"]), str(p["name"]), p["cow"], p["iso3"]) for tid, p in party_rows]
-    party_dates = [(tid, p[when].year) for tid, p in party_rows for when in ("joined", "left") if p[when] is not None]
+    party_dates = [(tid, day.year) for tid, p in party_rows
+                   for day in (p["joined"], p["left"], *(s[k] for s in p["spells"] or () for k in ("joined", "left")))
+                   if day is not None]
     titles = {str(tid): str(short) for tid, _, short, *_ in treaties}
-    need = tuple(str(tid) for tid, _, _, start, _, _, removed, _ in treaties
-                 if tid not in left_out and (start is None or removed))
+    need = tuple(str(tid) for tid, _, _, start, *_ in treaties if tid not in left_out and start is None)
     keep = {str(tid) for tid, *_ in treaties} - left_out - set(need)
     windows = tuple(TreatyWindow(str(tid), str(title), start, end)
-                    for tid, title, _, start, end, _, _, _ in treaties if tid in keep)
+                    for tid, title, _, start, end, _, _ in treaties if tid in keep)
     memberships = tuple(Membership(str(t), str(p), int(c), joined, left) for t, p, c, joined, left in con.execute(
         """select treaty_id, party_id, state, joined, "left" from memberships
            where source = ? and version = ? and state is not null and ("left" is null or joined < "left")
@@ -168,7 +169,7 @@ def read_world(con: duckdb.DuckDBPyConnection, path: str, source: str | None = N
     for tid, norm, kind, category, article, threat, bearer, counterparty, start, end, in_effect in con.execute(
             """select treaty_id, norm_id, kind, category, article, threat, bearer, counterparty, valid_from,
                       valid_until, in_effect from norms
-               where source = ? and version = ? order by treaty_id, norm_id""", key).fetchall():
+               where source = ? and version = ? and by_default order by treaty_id, position""", key).fetchall():
         if tid not in keep:
             continue
         categories[tid].add(category)
@@ -176,7 +177,7 @@ def read_world(con: duckdb.DuckDBPyConnection, path: str, source: str | None = N
             party_ids = ids.get(tid, set())
             duties.append(Duty(tid, norm, kind, category, article, _who(bearer, party_ids),
                                _who(counterparty, party_ids), tuple(threat or ()), start, end))
-    years = [d.year for tid, _, _, start, end, signed, _, _ in treaties if tid in keep
+    years = [d.year for tid, _, _, start, end, signed, _ in treaties if tid in keep
              for d in (start, end, signed) if d is not None]
     years += [y for tid, y in party_dates if tid in keep]
     aliases: dict[int, set[str]] = {}

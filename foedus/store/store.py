@@ -18,9 +18,18 @@ Tables
     ``source, version, treaty_id, norm_id, kind, category, article, threat, bearer, counterparty,
     introduced_by, ended_by, valid_from, valid_until, in_effect`` -- ``[valid_from, valid_until)`` is when
     an instrument keeps the norm in effect (NULL: from the treaty's start, or to its end); ``in_effect``
-    is false for a norm whose instrument never entered into force (or was ended before it began).
+    is false for a norm whose instrument never entered into force (or was ended before it began);
+    ``by_default`` is false for a norm the model's default reading removes (``applies_when``);
+    ``position`` is the norm's place in its model (the order the model gives its norms).
 ``events``
     ``timeline, event_id, date, type, actors, targets, treaty, attributes, citation, note, file, line``.
+``reliability``
+    ``reading, row_id, alliance, alliance_name, atopid, bilateral, members, obligation, norm, phase, bearer,
+    bearer_name, partner, partner_name, record, conflict, conflict_name, invoked_on, date_precision,
+    conditions, outcome, state, explanation, evidence, source, year, period, era, kind`` -- one row per
+    invoked alliance obligation and what the ally did (``foedus.reliability``), under a named reading;
+    ``import_reliability(rows, reading=R)`` replaces the rows of that reading. A store made before this
+    table existed gets it when opened.
 ``results`` / ``result_sets``
     Computed results saved by name: JSON rows in ``results`` (``name, seq, data``), tables as
     ``result_<name>``; ``result_sets`` lists every saved set (``name, kind, row_count, params,
@@ -68,7 +77,7 @@ from foedus.model.events import Event, Timeline
 from foedus.model.treaty import Treaty
 from foedus.store import read
 from foedus.store.read import SCHEMA_VERSION, StoredParty, StoredWorld
-from foedus.world.dyads import arrow_table, in_force_interval
+from foedus.world.dyads import _compiled, arrow_table, in_force_interval
 from foedus.world.world import checked_models, lifecycle_of, member_spans, norm_spans
 
 if TYPE_CHECKING:
@@ -92,7 +101,7 @@ _SCHEMA = (
         source varchar not null, version varchar not null, treaty_id varchar not null,
         norm_id varchar not null, kind varchar not null, category varchar not null, article varchar,
         threat varchar[], bearer varchar, counterparty varchar, introduced_by varchar, ended_by varchar[],
-        valid_from date, valid_until date, in_effect boolean)""",
+        valid_from date, valid_until date, in_effect boolean, by_default boolean, position integer)""",
     """create table if not exists events (
         timeline varchar not null, event_id varchar not null, date date not null, type varchar not null,
         actors varchar[], targets varchar[], treaty varchar, attributes json, citation varchar,
@@ -103,6 +112,24 @@ _SCHEMA = (
         table_name varchar)""",
 )
 _TABLES = ("store_meta", "treaties", "memberships", "norms", "events", "results", "result_sets")
+# Added after schema version 1 was released: created when missing, so that older stores open as they were.
+_RELIABILITY = """create table if not exists reliability (
+        reading varchar not null, row_id varchar not null, alliance varchar not null, alliance_name varchar,
+        atopid integer, bilateral boolean, members integer, obligation varchar not null, norm varchar not null,
+        phase varchar, bearer varchar not null, bearer_name varchar, partner varchar not null, partner_name varchar,
+        record varchar, conflict varchar, conflict_name varchar, invoked_on date, date_precision varchar,
+        conditions varchar, outcome varchar not null, state varchar, explanation varchar, evidence varchar,
+        source varchar, year integer, period varchar, era varchar, kind varchar)"""
+_RELIABILITY_SCHEMA = pa.schema([
+    ("reading", pa.string()), ("row_id", pa.string()), ("alliance", pa.string()), ("alliance_name", pa.string()),
+    ("atopid", pa.int32()), ("bilateral", pa.bool_()), ("members", pa.int32()), ("obligation", pa.string()),
+    ("norm", pa.string()), ("phase", pa.string()), ("bearer", pa.string()), ("bearer_name", pa.string()),
+    ("partner", pa.string()), ("partner_name", pa.string()), ("record", pa.string()), ("conflict", pa.string()),
+    ("conflict_name", pa.string()), ("invoked_on", pa.date32()), ("date_precision", pa.string()),
+    ("conditions", pa.string()), ("outcome", pa.string()), ("state", pa.string()), ("explanation", pa.string()),
+    ("evidence", pa.string()), ("source", pa.string()), ("year", pa.int32()), ("period", pa.string()),
+    ("era", pa.string()), ("kind", pa.string()),
+])  # fmt: skip
 
 _TREATY_SCHEMA = pa.schema([
     ("source", pa.string()), ("version", pa.string()), ("id", pa.string()), ("title", pa.string()),
@@ -118,7 +145,7 @@ _NORM_SCHEMA = pa.schema([
     ("kind", pa.string()), ("category", pa.string()), ("article", pa.string()),
     ("threat", pa.list_(pa.string())), ("bearer", pa.string()), ("counterparty", pa.string()),
     ("introduced_by", pa.string()), ("ended_by", pa.list_(pa.string())), ("valid_from", pa.date32()),
-    ("valid_until", pa.date32()), ("in_effect", pa.bool_()),
+    ("valid_until", pa.date32()), ("in_effect", pa.bool_()), ("by_default", pa.bool_()), ("position", pa.int32()),
 ])  # fmt: skip
 _EVENT_SCHEMA = pa.schema([
     ("timeline", pa.string()), ("event_id", pa.string()), ("date", pa.date32()), ("type", pa.string()),
@@ -224,9 +251,12 @@ class Store:
                 missing = ", ".join(sorted(set(_TABLES) - existing))
                 raise FoedusError(f"the store lacks the tables {missing}", where=Location(self.path),
                                   expected="a complete store file")
+            if "reliability" not in existing:
+                with self._transaction():
+                    con.execute(_RELIABILITY)
             return
         with self._transaction():
-            for statement in _SCHEMA:
+            for statement in (*_SCHEMA, _RELIABILITY):
                 con.execute(statement)
             con.execute("insert into store_meta values ('schema_version', ?)", [SCHEMA_VERSION])
 
@@ -304,7 +334,9 @@ class Store:
         norms: list[dict[str, Any]] = []
         for model in checked_models(models, " in the import"):
             lifecycle = lifecycle_of(model)
-            interval = in_force_interval(model)
+            compiled = _compiled(model)  # None when no reading decides its dates or removes a norm
+            interval = in_force_interval(model, compiled)
+            by_default = {cn.norm.id for cn in compiled.norms if cn.exists} if compiled is not None else None
             start, end = (None, None) if isinstance(interval, str) else interval
             treaties.append({
                 "source": source, "version": version, "id": model.id, "title": model.title,
@@ -319,7 +351,7 @@ class Store:
                 members += [{"source": source, "version": version, "treaty_id": model.id, "state": party.cow,
                              "party_id": party.id, "joined": joined, "left": left} for joined, left in mine]
             windows = {ns.norm.id: (ns.start, ns.end) for ns in norm_spans(model.norms, lifecycle)}
-            for norm in model.norms:
+            for position, norm in enumerate(model.norms):
                 valid_from, valid_until = windows.get(norm.id, (None, None))
                 in_effect = norm.id in windows
                 norms.append({
@@ -328,6 +360,7 @@ class Store:
                     "threat": list(norm.threat), "bearer": norm.bearer, "counterparty": norm.counterparty,
                     "introduced_by": norm.introduced_by, "ended_by": list(norm.ended_by),
                     "valid_from": valid_from, "valid_until": valid_until, "in_effect": in_effect,
+                    "by_default": by_default is None or norm.id in by_default, "position": position,
                 })  # fmt: skip
         key = [source, version, keep_other_versions]
         with self._transaction() as con:
@@ -359,6 +392,28 @@ class Store:
             "attributes": _dumps(event.attributes), "citation": event.source, "note": event.note,
             "file": event.file, "line": event.line,
         }  # fmt: skip
+
+    def import_reliability(self, rows: pd.DataFrame | Sequence[Mapping[str, Any]], *, reading: str) -> int:
+        """Replace the reliability rows of ``reading`` by ``rows`` (the rows of a reliability run, as
+        ``foedus.reliability`` makes them: a DataFrame or records), in one transaction; returns their number."""
+        reading = _text(reading, "reading")
+        to_dict = getattr(rows, "to_dict", None)  # a DataFrame, without importing pandas to ask
+        items = to_dict(orient="records") if callable(to_dict) else [dict(r) for r in rows]
+        wanted = [f.name for f in _RELIABILITY_SCHEMA if f.name != "reading"]
+        missing = sorted({name for item in items[:1] for name in wanted if name not in item})
+        if missing:
+            raise FoedusError(f"the rows lack the columns {', '.join(missing)}",
+                              expected="the rows table of foedus.reliability")
+        records = [{"reading": reading, **{name: item[name] for name in wanted}} for item in items]
+        for record in records:
+            for key in ("atopid", "members", "year"):
+                value = record[key]
+                record[key] = None if value is None or value != value else int(value)  # NaN → NULL
+        with self._transaction() as con:
+            con.execute("delete from reliability where reading = ?", [reading])
+            _pause_mid_import()
+            self._insert(con, "reliability", pa.Table.from_pylist(records, schema=_RELIABILITY_SCHEMA))
+        return len(records)
 
     # --- results ---------------------------------------------------------------------------------
 
@@ -481,6 +536,6 @@ class Store:
         """Rows per store table, for a quick look."""
         con = self._connection()
         out: dict[str, int] = {}
-        for table in _TABLES[1:]:
+        for table in (*_TABLES[1:], "reliability"):
             out[table] = int(con.execute(f"select count(*) from {table}").fetchall()[0][0])
         return out

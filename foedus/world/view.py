@@ -52,6 +52,10 @@ if TYPE_CHECKING:
 __all__ = ["Assistance", "ConsultationLine", "DutyRow", "NotInForce", "WorldView", "open_world"]
 
 WHAT_IF_EVENT = "what-if:attack"
+# The same attack in the words of the record of wars, which imported alliances speak: the attacked state
+# enters the war opposite the initiator, the attacker as its initiator.
+WHAT_IF_JOINS = ("what-if:attack/attacked-joins", "what-if:attack/attacker-joins")
+WHAT_IF_EVENTS = (WHAT_IF_EVENT, *WHAT_IF_JOINS)
 _EFFECT_WORDS = {"join": "join the war", "stay neutral": "stay neutral"}
 
 
@@ -200,12 +204,19 @@ class WorldView:
         a_id, b_id = self._world_id(world, attacker), self._world_id(world, target)
         attack = Event(id=WHAT_IF_EVENT, date=on, type="armed_attack", actors=(a_id,), targets=(b_id,),
                        attributes={"state_of_war": True}, source="the attack asked about (hypothetical)")
+        war = {"war": "what-if-war", "joiner": False, "allies": [], "allies_possible": []}
+        joins = [Event(id=WHAT_IF_JOINS[0], date=on, type="war_joined", actors=(b_id,), targets=(a_id,),
+                       attributes={**war, "side": "2", "initiator": False, "against_initiator": True,
+                                   "opponents": [a_id]}, source="the attack asked about (hypothetical)"),
+                 Event(id=WHAT_IF_JOINS[1], date=on, type="war_joined", actors=(a_id,), targets=(b_id,),
+                       attributes={**war, "side": "1", "initiator": True, "against_initiator": False,
+                                   "opponents": [b_id]}, source="the attack asked about (hypothetical)")]
         others = _OutsideFacts(self.flat, set(world.compiled), world)
         out: dict[tuple[int, str, str], tuple[bool | None, str, str]] = {}
         for tid in treaties:
             ct = world.compiled[tid]
             base = world.events_for(tid)
-            timeline = replace(base, events=tuple(sorted((*base.events, attack), key=_event_order)),
+            timeline = replace(base, events=tuple(sorted((*base.events, attack, *joins), key=_event_order)),
                                hypothetical=True)
             facts = CombinedFacts((world.facts, others, TimelineFacts.from_events(timeline.up_to(on))))
             outcome = evaluate(ct, timeline, on, facts)
@@ -222,10 +233,11 @@ class WorldView:
 
     def _verdict(self, world: World, others: _OutsideFacts, outcome: Any, norm: Any, norm_id: str, bearer: str,
                  attacker: str, on: date) -> tuple[bool | None, str]:
-        if any(i.norm == norm_id and i.trigger_event == WHAT_IF_EVENT and i.bearer == bearer
+        if any(i.norm == norm_id and i.trigger_event in WHAT_IF_EVENTS and i.bearer == bearer
                for i in outcome.instances):
             return True, self._why_holds(world, others, norm, attacker, on)
-        check = next((c for c in outcome.trigger_checks if c.norm == norm_id and c.event == WHAT_IF_EVENT), None)
+        checks = {c.event: c for c in outcome.trigger_checks if c.norm == norm_id and c.event in WHAT_IF_EVENTS}
+        check = next((checks[i] for i in WHAT_IF_EVENTS if i in checks), None)
         if check is not None:
             if check.verdict == "treaty not in force":
                 return False, f"the treaty is not in force on {on}"
@@ -236,7 +248,8 @@ class WorldView:
             if any(i.norm == norm_id and i.bearer == bearer for i in outcome.instances):
                 return True, "a standing duty, in effect while the treaty is in force"
             return False, "the treaty is not in force on that day"
-        if norm is not None and norm.trigger is not None and "armed_attack" not in _trigger_types(norm):
+        if norm is not None and norm.trigger is not None \
+                and not {"armed_attack", "war_joined"} & set(_trigger_types(norm)):
             return None, f"set off by {', '.join(_trigger_types(norm))}, not by an armed attack"
         return False, "in this case the duty falls on other members"
 
