@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import heapq
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
 
@@ -120,7 +121,23 @@ class Run:
             memo[id(cn)] = cn
         for e in self.events:
             memo[id(e)] = e
+        # Settled instances never change again, nor do trigger checks: the copy shares them.
+        for inst in self.book.instances:
+            if inst.settled():
+                memo[id(inst)] = inst
+                memo[id(inst.record)] = inst.record
+        for check in self.book.checks:
+            memo[id(check)] = check
         return copy.deepcopy(self, memo)
+
+    def resumed(self, events: Sequence[Event], facts: Facts) -> Run:
+        """A copy of this run continued over ``events``, which must agree with its own on every day it has
+        settled (a what-if that adds or removes later events), with ``facts`` derived from them."""
+        other = self.fork()
+        other.events = events
+        other.facts = other.led.facts = other.book.facts = facts
+        other.next = 0 if self.day is None else bisect_right(events, self.day, key=lambda e: e.date)
+        return other
 
 
 def run(ct: CompiledTreaty, events: Sequence[Event], as_of: date, facts: Facts,

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 _OPEN = ("active", "held")
 _GENERIC = ("the other parties", "the other party", "each party", "all parties")
 _LIVE = ("active", "held", "suspended")
+_SETTLED = frozenset({"fulfilled", "discharged", "expired"})
 
 # Which acts an instance still weighs, by its state. A duty met, discharged, expired or left undecided
 # by a silent record is settled: later acts are about other duties. A breached duty still weighs
@@ -54,6 +55,12 @@ class _Instance:
         # An act on record may have fulfilled the duty in time, but the record cannot tell: a deadline that
         # passes then leaves the duty undetermined, never violated.
         self.maybe_fulfilled = False
+
+    def settled(self) -> bool:
+        """Whether nothing can change this instance any more: met, discharged or expired (no transition
+        leaves these states), or undecided by a silent record with its late performance on record."""
+        state = self.record.state
+        return state in _SETTLED or (state == "undetermined" and self.late_seen)
 
     def move(self, on: date, when: str, because: str, events: tuple[str, ...] = ()) -> None:
         t = self.machine.step(self.record.state, when)

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+
+class _Immutable:
+    """A frozen record of immutable values: a copy of the state that holds it may share it."""
+
+    __slots__ = ()
+
+    def __copy__(self) -> Any:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return self
 from datetime import date
 
 
 @dataclass(frozen=True)
-class Change:
+class Change(_Immutable):
     """One state change, with the reason and the events behind it."""
 
     date: date
@@ -20,7 +33,7 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Term:
+class Term(_Immutable):
     number: int  # 0 = the initial term, 1.. = extensions
     start: date
     end: date | None  # the first day out of force (None: the term has no fixed end)
@@ -28,7 +41,7 @@ class Term:
 
 
 @dataclass(frozen=True)
-class TermInfo:
+class TermInfo(_Immutable):
     """What a term owes to the rules: the instrument that set it, when it became certain, the window."""
 
     number: int
@@ -38,7 +51,7 @@ class TermInfo:
 
 
 @dataclass(frozen=True)
-class Version:
+class Version(_Immutable):
     """One version of the lifecycle: the values in force from ``start``, set by ``instrument`` (None: the
     treaty itself)."""
 
@@ -68,7 +81,7 @@ class PartyResult:
 
 
 @dataclass(frozen=True)
-class Notice:
+class Notice(_Immutable):
     event: str
     date: date
     party: str
@@ -80,7 +93,7 @@ class Notice:
 
 
 @dataclass(frozen=True)
-class InvalidAct:
+class InvalidAct(_Immutable):
     event: str
     date: date
     type: str
@@ -130,7 +143,7 @@ class LifecycleResult:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(_Immutable):
     """An act weighed against a norm instance."""
 
     date: date
@@ -164,7 +177,7 @@ class NormInstance:
 
 
 @dataclass(frozen=True)
-class TriggerCheck:
+class TriggerCheck(_Immutable):
     """An event of a norm's trigger type that did not (or could not be shown to) trigger it."""
 
     norm: str

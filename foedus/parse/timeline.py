@@ -729,4 +729,6 @@ def _check_duplicates(events: list[Event]) -> None:
 
 def _line_of(other: Event, e: Event) -> str:
     """Where ``other`` stands, as seen from ``e``: its line, or its file and line if in another file."""
+    if other.line is None:  # an event given on the command line or in a request
+        return f"event {other.id!r}" + (f" of {other.file}" if other.file and other.file != e.file else "")
     return f"line {other.line}" if other.file == e.file else f"{other.file}:{other.line}"
