@@ -21,7 +21,7 @@ from foedus.model.events import Event, Timeline
 from foedus.model.load import load_treaty
 from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap
-from foedus.parse.timeline import build_timeline, read_timeline
+from foedus.parse.timeline import build_timeline, read_timeline, with_changes
 from foedus.report import json_report
 
 
@@ -40,6 +40,7 @@ class Session:
     _starts: list[date] = field(default_factory=list, repr=False)
     _spans: list[tuple[date, date, dict[str, Any]]] = field(default_factory=list, repr=False)
     _prepared: Prepared | None = field(default=None, repr=False)
+    _whole: dict[int, dict[str, Any]] | None = field(default=None, repr=False)
     _checkpoints: list[tuple[date, Run]] | None = field(default=None, repr=False)  # (settled up to, run)
     # a what-if: (the first day its change can affect, the session it changes)
     _changes: tuple[date, Session] | None = field(default=None, repr=False)
@@ -69,13 +70,12 @@ class Session:
             raise FoedusError(f"no event {sorted(unknown)[0]!r} in the timeline", expected="the id of an event")
         if not added and not gone:
             return self
-        kept = [e for e in self.timeline.events if e.id not in gone]
         base = self.timeline
-        changed = build_timeline(base.id, base.description, [*kept, *added], base.states, base.file,
-                                 hypothetical=True, vocabulary=base.vocabulary)
-        bound = bind_timeline(self.compiled, changed)
-        touched = [e for e in self.timeline.events if e.id in gone] + [e for e in bound.events
-                                                                       if e.id in {a.id for a in added}]
+        # only the added events are bound and checked against the record they join
+        new = bind_timeline(self.compiled, build_timeline(base.id, "", list(added), base.states, base.file,
+                                                          vocabulary=base.vocabulary)).events
+        bound = with_changes(base, list(new), gone)
+        touched = [e for e in base.events if e.id in gone] + list(new)
         first = min(e.date for e in touched)
         # The run's start reads the treaty's own signature from the events: a change to it starts afresh.
         if any(e.type == "signature" and e.treaty == self.compiled.id for e in touched):
@@ -99,7 +99,9 @@ class Session:
 
     def status_at(self, on: date) -> dict[str, Any]:
         if self._prepared is not None and self._prepared.covers(on):
-            return json_report.status_dict(self._prepared.outcome(on))
+            if self._whole is None:  # each instance's record as it ends, rendered once
+                self._whole = {id(r): json_report.instance_dict(r) for r in self._prepared.instances}
+            return json_report.status_dict(self._prepared.outcome(on), self._whole)
         i = bisect_right(self._starts, on) - 1
         if i >= 0:
             start, end, cached = self._spans[i]
@@ -124,6 +126,7 @@ class Session:
         start = first or date(min(days).year - 1, 1, 1)
         stop = last or date(min(max(days).year + 50, 9999), 12, 31)
         self._prepared = prepare(self.compiled, self.timeline, start, stop, timeline_facts(self.timeline))
+        self._whole = None
 
     def _span(self, o: Outcome) -> tuple[date, date]:
         """The interval around ``o.as_of`` on which the status stays the same."""

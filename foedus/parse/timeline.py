@@ -30,6 +30,7 @@ built-in one extended by types a file declares); the default is the built-in one
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import math
 import re
@@ -697,6 +698,19 @@ def _attribute_key(attributes: dict[str, Any]) -> frozenset[tuple[str, Any]]:
         return frozenset(attributes.items())
     except TypeError:  # a list value
         return frozenset((k, tuple(v) if isinstance(v, list) else v) for k, v in attributes.items())
+
+
+def with_changes(timeline: Timeline, added: list[Event], removed: set[str]) -> Timeline:
+    """``timeline`` with ``added`` events put in place and the events whose ids are in ``removed`` taken out,
+    checked as :func:`build_timeline` checks a whole timeline (ids, duplicates, contradictory acts) but
+    reading only the events the change can clash with: a what-if on a long record costs little."""
+    kept = [e for e in timeline.events if e.id not in removed] if removed else list(timeline.events)
+    dates = {e.date for e in added}
+    ids = {e.id for e in added}
+    acts = {(e.type, e.treaty) for e in added}
+    _check_duplicates([e for e in kept if e.date in dates or e.id in ids or (e.type, e.treaty) in acts] + added)
+    ordered = tuple(sorted([*kept, *added], key=lambda e: (e.date, e.line or 0)))
+    return dataclasses.replace(timeline, events=ordered, hypothetical=True)
 
 
 def _check_duplicates(events: list[Event]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from collections.abc import Mapping
 from typing import Any
 
 from foedus.evaluate.results import Change, NormInstance, Outcome, PartyResult
@@ -47,8 +48,9 @@ def instance_dict(i: NormInstance) -> dict[str, Any]:
     }
 
 
-def status_dict(o: Outcome) -> dict[str, Any]:
-    """The status as of the date: the fields scripts rely on, and the detail behind them."""
+def status_dict(o: Outcome, whole: Mapping[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The status as of the date: the fields scripts rely on, and the detail behind them. ``whole``: the
+    dicts of instances known not to change, by the id of their record (a prepared session's history)."""
     lc = o.lifecycle
     term = lc.current_term
     next_deadline = None
@@ -76,7 +78,8 @@ def status_dict(o: Outcome) -> dict[str, Any]:
         "notice_deadline": plain(lc.notice_deadline),
         "notice_deadline_inclusive": lc.notice_inclusive,
         "next_deadline": plain(next_deadline),
-        "norms": [instance_dict(i) for i in o.instances],
+        "norms": [instance_dict(i) for i in o.instances] if whole is None
+        else [whole.get(id(i)) or instance_dict(i) for i in o.instances],
         "invalid_acts": plain(o.invalid_acts),
         "parties": [party_dict(p) for p in lc.parties],
         "extension_fixed_since": plain(lc.extension_fixed_since),
