@@ -24,6 +24,8 @@ from foedus.parse.located_yaml import SourceMap
 from foedus.parse.timeline import build_timeline, read_timeline, with_changes
 from foedus.report import json_report
 
+_SPANS_KEPT = 4096  # statuses a prepared session keeps rendered (a long record has more spans)
+
 
 @dataclass
 class Session:
@@ -41,6 +43,7 @@ class Session:
     _spans: list[tuple[date, date, dict[str, Any]]] = field(default_factory=list, repr=False)
     _prepared: Prepared | None = field(default=None, repr=False)
     _whole: dict[int, dict[str, Any]] | None = field(default=None, repr=False)
+    _by_step: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
     _checkpoints: list[tuple[date, Run]] | None = field(default=None, repr=False)  # (settled up to, run)
     # a what-if: (the first day its change can affect, the session it changes)
     _changes: tuple[date, Session] | None = field(default=None, repr=False)
@@ -98,10 +101,19 @@ class Session:
         return self._checkpoints[i][1] if i >= 0 else None
 
     def status_at(self, on: date) -> dict[str, Any]:
-        if self._prepared is not None and self._prepared.covers(on):
-            if self._whole is None:  # each instance's record as it ends, rendered once
-                self._whole = {id(r): json_report.instance_dict(r) for r in self._prepared.instances}
-            return json_report.status_dict(self._prepared.outcome(on), self._whole)
+        prepared = self._prepared
+        if prepared is not None and prepared.covers(on):
+            # Between two days the run stopped on, only the as-of date moves: one status per such span.
+            step = bisect_right(prepared.days, on) - 1
+            cached = self._by_step.get(step)
+            if cached is None:
+                if self._whole is None:  # each instance's record as it ends, rendered once
+                    self._whole = {id(r): json_report.instance_dict(r) for r in prepared.instances}
+                cached = json_report.status_dict(prepared.outcome(on), self._whole)
+                if len(self._by_step) >= _SPANS_KEPT:
+                    self._by_step.pop(next(iter(self._by_step)))
+                self._by_step[step] = cached
+            return {**cached, "as_of": on.isoformat()}
         i = bisect_right(self._starts, on) - 1
         if i >= 0:
             start, end, cached = self._spans[i]
@@ -127,6 +139,7 @@ class Session:
         stop = last or date(min(max(days).year + 50, 9999), 12, 31)
         self._prepared = prepare(self.compiled, self.timeline, start, stop, timeline_facts(self.timeline))
         self._whole = None
+        self._by_step = {}
 
     def _span(self, o: Outcome) -> tuple[date, date]:
         """The interval around ``o.as_of`` on which the status stays the same."""

@@ -1,90 +1,67 @@
-"""A what-if (Session.what_if: events added or removed) answers as evaluation from scratch of the changed
-timeline does, on every date, while it resumes from the state before the change."""
+"""Events given on the command line and timelines merged from several files, checked as timelines are."""
 
 from __future__ import annotations
 
-import json
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from helpers import ROOT
 
-from foedus import api
 from foedus.errors import FoedusError
-from foedus.evaluate import bind_timeline, evaluate
-from foedus.model.events import Event
-from foedus.parse.timeline import build_timeline
-from foedus.report import json_report
+from foedus.what_if import ADDED_SOURCE, merge_timelines, parse_added_event, read_timelines
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = api.open_session(ROOT / "treaties" / "sino_soviet_1950.md", ROOT / "timelines" / "sino_soviet_1950_1980.yaml")
-KINDS = [
-    ("armed_attack", ("JPN",), ("PRC",), {"state_of_war": True}),
-    ("armed_attack", ("USA",), ("USSR",), {}),
-    ("state_of_war", ("JPN",), ("USSR",), {}),
-    ("assistance_rendered", ("USSR",), ("PRC",), {"kind": "military"}),
-    ("consultation_held", ("USSR", "PRC"), (), {}),
-    ("notice_of_denunciation", ("PRC",), (), {"form": "written"}),
-]
+HISTORY = ROOT / "timelines" / "sino_soviet_1950_1980.yaml"
 
 
-def fresh(session: api.Session, day: date) -> str:
-    return json.dumps(json_report.status_dict(evaluate(session.compiled, session.timeline, day)), sort_keys=True)
+def test_an_added_event_is_read_like_a_timeline_line() -> None:
+    event = parse_added_event('1972-02-27 joint_statement actors=USA,PRC common_interest=true '
+                              'note="the Shanghai communiqué"', 3)
+    assert (event.id, event.date, event.type, event.actors) == ("added-3", date(1972, 2, 27), "joint_statement",
+                                                                ("USA", "PRC"))
+    assert event.attributes == {"common_interest": True}
+    assert event.note == "the Shanghai communiqué" and event.source == ADDED_SOURCE
+    listed = parse_added_event("1978-08-12 treaty_signed actors=PRC,JPN treaty=x directed_against=[USSR]")
+    assert listed.attributes["directed_against"] == ["USSR"] and listed.treaty == "x"
+    act = parse_added_event("1950-04-11 ratification actor=PRC", 1, treaty="sino-soviet-1950")
+    assert act.treaty == "sino-soviet-1950"  # a treaty act concerns the treaty at hand
 
 
-def event(i: int, kind: int, day: date) -> Event:
-    etype, actors, targets, attributes = KINDS[kind]
-    treaty = "sino-soviet-1950" if etype == "notice_of_denunciation" else None
-    return Event(id=f"what-if-{i}", date=day, type=etype, actors=actors, targets=targets, treaty=treaty,
-                 attributes=dict(attributes), source="what-if")
+@pytest.mark.parametrize(("text", "part"), [
+    ("1955-06-01", "has no event type"),
+    ("1955-06-01 invasion actor=JPN", "unknown event type 'invasion'"),
+    ("1955-06-01 armed_attack target=PRC", "armed_attack has 0 actors"),
+    ("1955-06-01 armed_attack actor=JPN target=PRC stateofwar=true", "unknown attribute `stateofwar`"),
+    ("1955-13-01 armed_attack actor=JPN target=PRC", "impossible date"),
+    ("1955-06-01 armed_attack actor=JPN target=PRC oops", "'oops' is not key=value"),
+    ("1950-04-11 ratification actor=PRC", "does not say which treaty"),
+])
+def test_a_bad_added_event_is_one_line_naming_the_option(text: str, part: str) -> None:
+    with pytest.raises(FoedusError) as info:
+        parse_added_event(text, 2)
+    line = info.value.one_line()
+    assert line.startswith("--add-event 2: ") and part in line and "\n" not in line
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, len(KINDS) - 1), st.integers(0, 30 * 366)), min_size=1, max_size=3),
-       st.lists(st.integers(0, 36 * 366), min_size=1, max_size=4), st.booleans())
-def test_a_what_if_answers_as_evaluation_from_scratch(added: list[tuple[int, int]], offsets: list[int],
-                                                      remove: bool) -> None:
-    start = date(1950, 6, 1)
-    events = [event(i, kind, start + timedelta(days=d)) for i, (kind, d) in enumerate(added)]
-    removed = [SEED.timeline.events[-1].id] if remove else []
-    kept = [e for e in SEED.timeline.events if e.id not in removed]
-    try:
-        expected = bind_timeline(SEED.compiled, build_timeline(SEED.timeline.id, SEED.timeline.description,
-                                                               [*kept, *events], SEED.timeline.states))
-    except FoedusError as exc:  # contradictory or duplicated events: the what-if refuses them alike
-        with pytest.raises(FoedusError) as info:
-            SEED.what_if(events, removed)
-        assert str(info.value) == str(exc)
-        return
-    changed = SEED.what_if(events, removed)
-    assert [e.id for e in changed.timeline.events] == [e.id for e in expected.events]
-    for offset in offsets:
-        day = date(1949, 1, 1) + timedelta(days=offset)
-        assert json.dumps(changed.status(day), sort_keys=True) == fresh(changed, day)
+def test_timelines_merge_and_ids_that_collide_are_renamed(tmp_path: Path) -> None:
+    a = tmp_path / "a.yaml"
+    b = tmp_path / "b.yaml"
+    a.write_text("timeline: a\nstates:\n  JPN: {name: Japan, cow: 740}\nevents:\n"
+                 "  - {date: 1955-06-01, type: armed_attack, actor: JPN, target: PRC}\n", encoding="utf-8")
+    b.write_text("timeline: b\nstates:\n  JPN: {name: Japan, cow: 740}\nevents:\n"
+                 "  - {date: 1955-06-02, type: armed_attack, actor: JPN, target: USSR}\n", encoding="utf-8")
+    merged = read_timelines([a, b], ["1955-06-03 end_of_war actors=JPN targets=PRC"])
+    assert merged is not None and merged.id == "a + b + what-if" and merged.hypothetical
+    assert [e.id for e in merged.events] == ["L5", "b:L5", "added-1"]
+    assert list(merged.states) == ["JPN"]
+    b.write_text("timeline: b\nstates:\n  JPN: {name: Nippon, cow: 740}\nevents: []\n", encoding="utf-8")
+    with pytest.raises(FoedusError, match="state 'JPN' is declared differently"):
+        read_timelines([a, b])
 
 
-def test_a_what_if_resumes_from_a_checkpoint_before_its_first_day() -> None:
-    attack = event(0, 0, date(1962, 5, 1))
-    changed = SEED.what_if([attack])
-    assert changed._changes is not None and changed._changes[0] == date(1962, 5, 1)
-    start = SEED._checkpoint_before(date(1962, 5, 1))
-    assert start is not None and start.day is not None and start.day < date(1962, 5, 1)
-    outcome = changed.outcome(date(1962, 6, 1))
-    assert any(i.trigger_event == "what-if-0" for i in outcome.instances)
-    # the base session is untouched
-    assert not any(i.trigger_event == "what-if-0" for i in SEED.outcome(date(1962, 6, 1)).instances)
-    # a removed event: the treaty never enters into force without its exchange of instruments
-    exchange = next(e for e in SEED.timeline.events if e.type == "exchange_of_instruments")
-    without = SEED.what_if(removed=[exchange.id])
-    assert fresh(without, date(1960, 1, 1)) == json.dumps(without.status(date(1960, 1, 1)), sort_keys=True)
+def test_one_timeline_alone_is_returned_as_read() -> None:
+    from foedus.parse.timeline import read_timeline
 
-
-def test_what_a_copy_of_a_run_shares_can_never_change() -> None:
-    """A run's copy (a checkpoint) shares settled instances: no state machine may leave their states."""
-    from foedus.evaluate import machines
-    from foedus.evaluate.norms import _SETTLED
-
-    for machine in machines.ALL:
-        assert not {t.source for t in machine.transitions} & _SETTLED, machine.name
+    one = read_timeline(HISTORY)
+    assert merge_timelines([one]) is one
+    assert read_timelines([], []) is None

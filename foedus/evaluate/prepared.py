@@ -67,6 +67,7 @@ class Prepared:
     lifecycles: list[LifecycleResult]
     upcoming_steps: list[date]  # the dates from which each `upcoming` holds (it changes more often)
     upcoming: list[tuple[date, ...]]
+    days: list[date]  # every day the run stopped on: between two of them, only the as-of date moves
     instances: list[NormInstance]  # as at the end of the run, in the order they were created
     created: list[date]
     checks: list[TriggerCheck]
@@ -137,8 +138,10 @@ def prepare(ct: CompiledTreaty, timeline: Timeline, first: date, last: date, fac
     deadlines_seen = 0
     ended = 0
     day = first
+    days: list[date] = []
     while pending:
         day = heapq.heappop(pending)
+        days.append(day)
         run.advance(day)
         soon = run.led.upcoming(day)
         if not upcoming or soon != upcoming[-1]:
@@ -173,6 +176,6 @@ def prepare(ct: CompiledTreaty, timeline: Timeline, first: date, last: date, fac
     checks = list(run.book.checks)
     return Prepared(
         ct=ct, timeline=timeline, first=first, last=last, steps=steps, lifecycles=kept,
-        upcoming_steps=upcoming_steps, upcoming=upcoming, instances=records,
+        upcoming_steps=upcoming_steps, upcoming=upcoming, days=days, instances=records,
         created=[r.created_on for r in records], checks=checks, check_dates=[c.date for c in checks],
         invalid=list(run.led.invalid), event_dates=[e.date for e in timeline.events])

@@ -4,8 +4,8 @@ inputs give byte-identical JSON."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from foedus.evaluate.results import Change, NormInstance, Outcome, PartyResult
