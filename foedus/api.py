@@ -15,6 +15,7 @@ from foedus.errors import FoedusError, Location
 from foedus.evaluate import bind_timeline, evaluate
 from foedus.evaluate.engine import Run
 from foedus.evaluate.prepared import Prepared, prepare
+from foedus.evaluate.relations import TimelineFacts
 from foedus.evaluate.results import Outcome
 from foedus.evaluate.run import outcome_of, timeline_facts
 from foedus.model.events import Event, Timeline
@@ -25,6 +26,10 @@ from foedus.parse.timeline import build_timeline, read_timeline, with_changes
 from foedus.report import json_report
 
 _SPANS_KEPT = 4096  # statuses a prepared session keeps rendered (a long record has more spans)
+
+
+# The fewest distinct days between two checkpoints of a session's run (see Session.what_if).
+CHECKPOINT_DAYS = 32
 
 
 @dataclass
@@ -47,6 +52,13 @@ class Session:
     _checkpoints: list[tuple[date, Run]] | None = field(default=None, repr=False)  # (settled up to, run)
     # a what-if: (the first day its change can affect, the session it changes)
     _changes: tuple[date, Session] | None = field(default=None, repr=False)
+    _facts: TimelineFacts | None = field(default=None, repr=False)
+    checkpoint_days: int = CHECKPOINT_DAYS
+
+    def _timeline_facts(self) -> TimelineFacts:
+        if self._facts is None:
+            self._facts = timeline_facts(self.timeline)
+        return self._facts
 
     def outcome(self, on: date | str) -> Outcome:
         day = as_date(on)
@@ -58,7 +70,7 @@ class Session:
                 return base.outcome(day)
             start = base._checkpoint_before(first)
             if start is not None:
-                resumed = start.resumed(self.timeline.events, timeline_facts(self.timeline))
+                resumed = start.resumed(self.timeline.events, self._timeline_facts())
                 return outcome_of(resumed.advance(day), self.timeline)
         return evaluate(self.compiled, self.timeline, day)
 
@@ -83,7 +95,8 @@ class Session:
         # The run's start reads the treaty's own signature from the events: a change to it starts afresh.
         if any(e.type == "signature" and e.treaty == self.compiled.id for e in touched):
             first = date.min
-        return Session(compiled=self.compiled, timeline=bound, _changes=(first, self))
+        return Session(compiled=self.compiled, timeline=bound, _changes=(first, self),
+                       checkpoint_days=self.checkpoint_days)
 
     def _checkpoint_before(self, day: date) -> Run | None:
         """A run of this session settled up to the latest checkpoint before ``day`` (None: none is)."""
@@ -91,10 +104,12 @@ class Session:
             self._checkpoints = []
             days = sorted({e.date for e in self.timeline.events})
             if days:
-                run = Run(self.compiled, self.timeline.events, timeline_facts(self.timeline),
+                run = Run(self.compiled, self.timeline.events, self._timeline_facts(),
                           self.timeline.vocabulary)
-                # about sixteen checkpoints, evenly over the record's distinct days
-                for d in days[max(1, len(days) // 16) - 1::max(1, len(days) // 16)]:
+                # About sixteen checkpoints, evenly over the record's distinct days, none closer than
+                # ``checkpoint_days``: copying a run costs about as much as settling that many days afresh.
+                step = max(self.checkpoint_days, len(days) // 16)
+                for d in days[step - 1::step]:
                     run.advance(d)
                     self._checkpoints.append((d, run.fork()))
         i = bisect_left([d for d, _ in self._checkpoints], day) - 1
@@ -137,7 +152,7 @@ class Session:
             return
         start = first or date(min(days).year - 1, 1, 1)
         stop = last or date(min(max(days).year + 50, 9999), 12, 31)
-        self._prepared = prepare(self.compiled, self.timeline, start, stop, timeline_facts(self.timeline))
+        self._prepared = prepare(self.compiled, self.timeline, start, stop, self._timeline_facts())
         self._whole = None
         self._by_step = {}
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 
 from foedus.errors import FoedusError
+from foedus.immutable import Immutable
 
 
 class Rounding(StrEnum):
@@ -34,7 +35,7 @@ _DURATION = re.compile(r"^\s*(\d{1,6})\s*(year|years|month|months|week|weeks|day
 
 
 @dataclass(frozen=True, order=True)
-class Duration:
+class Duration(Immutable):
     years: int = 0
     months: int = 0
     days: int = 0

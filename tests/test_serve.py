@@ -359,3 +359,23 @@ def test_status_answers_every_year(server: tuple[str, int]) -> None:
         assert code == 200
         in_force.append(json.loads(body)["status"]["in_force"])
     assert in_force == [year < 1980 for year in range(1950, 1986)]
+
+
+def test_what_if_answers_as_the_timeline_with_the_events_written_in(app: App, tmp_path: Path) -> None:
+    """The explorer resumes its base session for a what-if; its answers equal a session opened from
+    scratch on a timeline file that has the added events written in."""
+    from foedus import api
+
+    source = (TIMELINES / "sino_soviet_1950_1980.yaml").read_text(encoding="utf-8")
+    added = "".join(f"  - {{date: {e['date']}, type: {e['type']}, actors: [JPN], targets: [PRC]}}\n" for e in ATTACK)
+    assert "\nevents:\n" in source
+    written = tmp_path / "with_attack.yaml"
+    written.write_text(source.replace("\nevents:\n", "\nevents:\n" + added, 1), encoding="utf-8")
+    scratch = api.open_session(TREATIES / "sino_soviet_1950.md", written, None)
+    for on in ("1950-06-01", "1962-04-30", "1962-05-01", "1962-06-01", "1979-06-01", "1985-01-01"):
+        code, d = post(app, "/api/status", {**BASE, "on": on, "events": ATTACK})
+        assert code == 200, d
+        want = scratch.status(on)
+        for key in ("in_force", "expires_on", "ends_on", "notice_deadline"):
+            assert d["status"][key] == want[key], (on, key)
+        assert states(d) == {n["id"]: n["state"] for n in want["norms"]}, on

@@ -15,6 +15,7 @@ from foedus.compile.readings import Reading, choose_reading
 from foedus.compile.states import StateRegistry
 from foedus.dates import Duration, Rounding
 from foedus.errors import FoedusError, Location, expected_one_of
+from foedus.immutable import Immutable
 from foedus.model.events import State, Vocabulary, vocabulary
 from foedus.model.general_law import general_points, reading_points
 from foedus.model.treaty import ActPattern, DateAttribute, Instrument, Norm, Notice, ReadingRef, Treaty, Withdrawal
@@ -76,7 +77,7 @@ class CompiledNorm:
 
 
 @dataclass(frozen=True)
-class NoticeRule:
+class NoticeRule(Immutable):
     """A notice that stops a tacit extension (``Notice`` compiled)."""
 
     period: Duration
@@ -103,7 +104,7 @@ class WithdrawalRule:
 
 
 @dataclass(frozen=True)
-class Terms:
+class Terms(Immutable):
     """The lifecycle values that later instruments may change. The treaty's lifecycle is a dated series
     of these: the original values from entry into force, then one version per instrument in force."""
 
@@ -133,7 +134,7 @@ class CompiledInstrument:
 
 
 @dataclass(frozen=True)
-class CompiledLifecycle:
+class CompiledLifecycle(Immutable):
     entry_into_force: str
     entry_into_force_on: Any
     term: Duration | None

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from foedus.immutable import Immutable
+
 
 @dataclass(frozen=True)
-class Transition:
+class Transition(Immutable):
     source: str
     when: str
     target: str
@@ -18,7 +20,7 @@ class Transition:
 
 
 @dataclass(frozen=True)
-class StateMachine:
+class StateMachine(Immutable):
     name: str
     initial: str
     final: tuple[str, ...]

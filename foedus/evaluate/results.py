@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-
-class _Immutable:
-    """A frozen record of immutable values: a copy of the state that holds it may share it."""
-
-    __slots__ = ()
-
-    def __copy__(self) -> Any:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        return self
+from foedus.immutable import Immutable
 
 
 @dataclass(frozen=True)
-class Change(_Immutable):
+class Change(Immutable):
     """One state change, with the reason and the events behind it."""
 
     date: date
@@ -33,7 +22,7 @@ class Change(_Immutable):
 
 
 @dataclass(frozen=True)
-class Term(_Immutable):
+class Term(Immutable):
     number: int  # 0 = the initial term, 1.. = extensions
     start: date
     end: date | None  # the first day out of force (None: the term has no fixed end)
@@ -41,7 +30,7 @@ class Term(_Immutable):
 
 
 @dataclass(frozen=True)
-class TermInfo(_Immutable):
+class TermInfo(Immutable):
     """What a term owes to the rules: the instrument that set it, when it became certain, the window."""
 
     number: int
@@ -51,7 +40,7 @@ class TermInfo(_Immutable):
 
 
 @dataclass(frozen=True)
-class Version(_Immutable):
+class Version(Immutable):
     """One version of the lifecycle: the values in force from ``start``, set by ``instrument`` (None: the
     treaty itself)."""
 
@@ -81,7 +70,7 @@ class PartyResult:
 
 
 @dataclass(frozen=True)
-class Notice(_Immutable):
+class Notice(Immutable):
     event: str
     date: date
     party: str
@@ -93,7 +82,7 @@ class Notice(_Immutable):
 
 
 @dataclass(frozen=True)
-class InvalidAct(_Immutable):
+class InvalidAct(Immutable):
     event: str
     date: date
     type: str
@@ -143,7 +132,7 @@ class LifecycleResult:
 
 
 @dataclass(frozen=True)
-class Finding(_Immutable):
+class Finding(Immutable):
     """An act weighed against a norm instance."""
 
     date: date
@@ -177,7 +166,7 @@ class NormInstance:
 
 
 @dataclass(frozen=True)
-class TriggerCheck(_Immutable):
+class TriggerCheck(Immutable):
     """An event of a norm's trigger type that did not (or could not be shown to) trigger it."""
 
     norm: str

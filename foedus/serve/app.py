@@ -54,7 +54,7 @@ from foedus.model.events import BadValue, Event, Timeline, Vocabulary, vocabular
 from foedus.model.load import load_treaty
 from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap
-from foedus.parse.timeline import _EVENT_KEYS, build_timeline, events_from_tree, parse_yaml_timeline, read_timeline
+from foedus.parse.timeline import _EVENT_KEYS, events_from_tree, parse_yaml_timeline, read_timeline
 from foedus.report import json_report
 from foedus.report.html import View, article_paragraphs, badge_css, chart_svg, render_views
 
@@ -318,14 +318,19 @@ class App:
         key = ("session", _stamp(tpath), _stamp(lpath) if lpath else None, words, extra_key)
 
         def build() -> _Loaded:
+            if extra:
+                # A what-if reuses the compiled treaty and resumes the base session's run before its first
+                # added event, so it costs the days after that event, not a compile and the whole record.
+                base = self.session(treaty, timeline, reading)
+                return _Loaded(base.session.what_if(added=extra), tpath, lpath)
             model, smap = self.treaty(tpath)
             compiled = compile_treaty(model, list(words) or None, smap=smap, file=self._shown(tpath))
-            base = self.timeline(lpath, compiled.vocabulary)
-            timeline = base
-            if extra:
-                timeline = build_timeline(base.id, base.description, list(base.events) + list(extra), base.states,
-                                          base.file, hypothetical=True, vocabulary=base.vocabulary)
-            return _Loaded(Session(compiled=compiled, timeline=bind_timeline(compiled, timeline)), tpath, lpath)
+            bound = bind_timeline(compiled, self.timeline(lpath, compiled.vocabulary))
+            loaded = _Loaded(Session(compiled=compiled, timeline=bound), tpath, lpath)
+            # The slider and every what-if on this session ask about many days of the same range: answer
+            # them from one pass over the record.
+            loaded.session.prepare(*loaded.meta.range)
+            return loaded
 
         value: _Loaded = self._sessions.get(key, build)
         return value
