@@ -100,6 +100,7 @@ class Row:
     assumptions: list[float] = field(default_factory=list)  # ... solved per date, assumptions
     disagreements: list[str] = field(default_factory=list)
     duties: dict[str, int] = field(default_factory=dict)
+    undetermined: int = 0  # attacks whose trigger the record leaves undetermined, summed over the answers
 
 
 def run(name: str, ct: CompiledTreaty, timeline: Timeline, days: list[date], asp: ModuleType) -> Row:
@@ -127,8 +128,10 @@ def run(name: str, ct: CompiledTreaty, timeline: Timeline, days: list[date], asp
             for line in answers[d].differences(got):
                 row.disagreements.append(f"{name}, as of {d} ({way}): foedus / clingo: {line}")
     for a in answers.values():
+        row.undetermined += len(a.undetermined)
         for duty in a.duties:
             row.duties[duty.state] = row.duties.get(duty.state, 0) + 1
+    print(f"{name}: done", file=sys.stderr, flush=True)
     return row
 
 
@@ -172,7 +175,10 @@ def main() -> None:
     for r in rows:
         duties = ", ".join(f"{k} {v}" for k, v in sorted(r.duties.items())) or "none"
         print(f"{r.name}: {r.events} events, {r.facts} facts written in {r.facts_s * 1e3:.1f} ms; "
-              f"Art. I duties in foedus's answers: {duties}")
+              f"Art. I duties in foedus's answers: {duties}; undetermined triggers: {r.undetermined}")
+        amortised = (r.prepare + sum(r.externals)) / r.dates
+        print(f"{r.name}: grounded once and solved per date (externals), amortised over its {r.dates} dates: "
+              f"{amortised * 1e3:.2f} ms per question, {amortised / statistics.mean(r.foedus):.2f}× foedus's mean")
     disagreements = [line for r in rows for line in r.disagreements]
     total = sum(3 * r.dates for r in rows)
     if disagreements:
