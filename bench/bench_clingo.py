@@ -77,11 +77,12 @@ def seed_dates(n: int, rng: random.Random) -> list[date]:
 
 
 def synthetic_dates(timeline: Timeline, n: int, rng: random.Random) -> list[date]:
-    """Half random days, half days just after an attack (0 to 9 days)."""
-    attacks = [e.date for e in timeline.events if e.type == "armed_attack"]
-    out = {date(1949, 1, 1) + timedelta(days=rng.randrange(102 * 365)) for _ in range(n - n // 2)}
-    while attacks and len(out) < n:
-        out.add(rng.choice(attacks) + timedelta(days=rng.randrange(10)))
+    """Half days just after an attack (0 to 9 days; as many as there are), the rest random days."""
+    attacks = sorted({e.date for e in timeline.events if e.type == "armed_attack"})
+    after = [d + timedelta(days=k) for d in attacks for k in range(10)]
+    out = set(rng.sample(after, min(n // 2, len(after))))
+    while len(out) < n:
+        out.add(date(1949, 1, 1) + timedelta(days=rng.randrange(102 * 365)))
     return sorted(out)
 
 
