@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -16,7 +17,6 @@ class _Immutable:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         return self
-from datetime import date
 
 
 @dataclass(frozen=True)
