@@ -82,8 +82,13 @@ def test_events_are_marks_with_tooltips(report_1990: str) -> None:
     assert len(events) == 21
     assert {"data-date": "1960-07-16"}.items() <= next(e for e in events if e["data-type"] == "assistance_withdrawn"
                                                         ).items()
-    # The tooltip names type, date and source.
-    assert "1960-07-16 · assistance_withdrawn" in report_1990
+    # The tooltip and the accessible label name the type in words, the actors and the date; the tooltip the
+    # source too.
+    withdrawn = next(e for e in events if e["data-type"] == "assistance_withdrawn")
+    assert withdrawn["aria-label"] == "E14: assistance withdrawn — USSR → PRC, 1960-07-16"
+    assert "<title>E14: assistance withdrawn — USSR → PRC, 1960-07-16\nsource:" in report_1990
+    stationed = next(e for e in events if e["data-type"] == "forces_stationed")
+    assert stationed["aria-label"] == "E1: forces stationed — United States of America → Japan, 1945-09-02"
     assert "source: Soviet note of 16 July 1960 recalling all Soviet experts" in report_1990
 
 
