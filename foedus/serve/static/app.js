@@ -212,6 +212,8 @@ async function update(opts) {
   syncUrl();
   document.body.dataset.ready = "true";
   document.body.dataset.on = S.on;
+  document.body.dataset.treaty = p.treaty;
+  document.body.dataset.timeline = p.timeline;
   if (opts && opts.chart) loadChart();
   else moveCursor();
   return true;
@@ -346,6 +348,7 @@ async function loadChart() {
     S.chartKey = key;
     // The server escapes every value in the SVG; it is markup we trust.
     $("chart").innerHTML = data.svg;
+    $("chart").dataset.treaty = p.treaty;
     const svg = $("chart").querySelector("svg");
     if (svg) svg.addEventListener("click", chartClick);
     moveCursor();
