@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ from foedus.evaluate import machines
 from foedus.evaluate.results import Change, Outcome
 from foedus.model.load import load_treaty
 from foedus.parse.timeline import read_timeline
+from foedus.report.html import render_report
 from foedus.scenarios.runner import _last_date, load_scenario, open_scenario
 from foedus.serve import App
 
@@ -197,3 +199,53 @@ def test_a_repeated_breach_leaves_the_day_of_the_breach_alone(app: App) -> None:
         cli = cli_status(treaty, timeline, day)["economic-cultural-ties/USSR"]
         web = explorer_status(app, treaty, timeline, day)["economic-cultural-ties/USSR"]
         assert (cli["state"], cli["since"]) == (web["state"], web["since"]) == ("violated", "1960-07-16")
+
+
+# --- every surface: the command line (text and JSON), the HTML report, the explorer ----------------------
+
+
+
+def text_changes(output: str) -> list[tuple[str, str]]:
+    """(before, after) of each row of `run`'s table of changes, "│ date │ subject │ before → after │ because │";
+    a cell that wraps goes on in the same column of the lines below, whose date cell is blank."""
+    rows: list[list[str]] = []
+    for line in output.splitlines():
+        cells = line.split("│")[1:-1]
+        if len(cells) != 4:
+            continue
+        if re.fullmatch(r" \d{4}-\d{2}-\d{2} ", cells[0]):
+            rows.append([cell.strip() for cell in cells])
+        elif rows and not cells[0].strip():
+            rows[-1] = [f"{a} {b.strip()}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+    return [(b.strip(), a.strip()) for b, _, a in (row[2].partition(" → ") for row in rows)]
+
+
+# A step in the report's history of a duty: "<span class="date">…</span> before → <strong>after</strong>".
+HTML_STEP = re.compile(r'<span class="date">[^<]*</span> ([^<]*?) → <strong>([^<]*)</strong>')
+
+
+@pytest.mark.parametrize(("treaty", "timeline"), PAIRS, ids=lambda p: p.stem)
+def test_no_change_from_a_state_to_itself_on_any_surface(app: App, treaty: Path, timeline: Path) -> None:
+    run = ["run", str(treaty), "-e", str(timeline), "--on", FAR.isoformat()]
+    done = CliRunner().invoke(cli_app, [*run, "--json"])
+    assert done.exit_code == 0, done.output
+    changes = json.loads(done.output)["changes"]
+    assert changes and [c for c in changes if c["before"] == c["after"]] == []
+
+    done = CliRunner().invoke(cli_app, run)
+    assert done.exit_code == 0, done.output
+    rows = text_changes(done.output)
+    assert len(rows) == len(changes) and [r for r in rows if r[0] == r[1]] == []
+
+    steps = HTML_STEP.findall(render_report(treaty, timeline, None, FAR))
+    assert [s for s in steps if s[0] == s[1]] == []
+
+    # The explorer lists, on each day, the changes the command line lists for that day.
+    for day in sorted({c["date"] for c in changes})[:15]:
+        query = {"treaty": treaty.name, "timeline": timeline.name, "on": day}
+        r = app.handle("GET", "/api/status?" + urlencode(query))
+        assert r.status == 200, r.body
+        on_day = json.loads(r.body)["changes_on_day"]
+        assert [c for c in on_day if c["before"] == c["after"]] == [], day
+        assert sorted((c["subject"], c["before"], c["after"]) for c in on_day) == \
+            sorted((c["subject"], c["before"], c["after"]) for c in changes if c["date"] == day), day
