@@ -180,6 +180,26 @@ def test_compare_marks_the_divergence(compare_1990: str) -> None:
     assert "term-start" in section
 
 
+def test_compare_dates_the_first_divergence_on_the_day_of_the_notice(compare_1990: str) -> None:
+    page = Page(compare_1990)
+    (first,) = [a for t, a in page.elements if t == "p" and a.get("class") == "first-divergence"]
+    assert first["data-first-divergence"] == "1979-04-03"
+    (mark,) = page.marks("first-divergence")
+    assert mark["data-date"] == "1979-04-03"
+    text = " ".join(page.all_text().split())
+    assert ("The readings first diverge on 1979-04-03: Sino-Soviet Treaty of 1950, notice by PRC of 1979-04-03 "
+            "(initial term): timely under default, late under from-signature") in text
+    # The notice judged under each reading, in words.
+    verdicts = [(a.get("data-label"), a.get("data-verdict")) for t, a in page.elements
+                if t == "td" and a.get("data-verdict")]
+    assert verdicts[:2] == [("Under default", "timely"), ("Under from-signature", "late")]
+    section = compare_1990[compare_1990.index('id="compare"'):compare_1990.index('id="duties"')]
+    # Subjects in words: the treaty by its title, a duty by its article and bearer, never a machine id.
+    assert 'data-difference="economic-cultural-ties/PRC"' in section
+    assert "Art. V — PRC: economic cultural ties" in section
+    assert ">economic-cultural-ties/PRC<" not in section
+
+
 def test_compare_with_the_same_reading_finds_no_divergence() -> None:
     out = render_report(TREATY, HISTORY, "default", "1990-01-01", compare_with="term-start=entry-into-force")
     page = Page(out)
