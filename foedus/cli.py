@@ -218,8 +218,8 @@ def compare(treaty: TreatyArg, on: OnOpt,
     from foedus.report.compare import compare as do_compare
 
     when = _day(on)
-    a, b = (s.outcome(when) for s in _sessions(treaty, events, added, [reading, other]))
-    data = do_compare(a, b)
+    sa, sb = _sessions(treaty, events, added, [reading, other])
+    data = do_compare(sa.outcome(when), sb.outcome(when), sa.compiled.treaty, sa.timeline.states)
     _emit(data, as_json, lambda: _text().render_compare(data))
 
 

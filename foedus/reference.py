@@ -503,7 +503,12 @@ def generate() -> str:
             "below.", "", "| rule | on | what it does | basis |", "|---|---|---|---|"]
     for r in RULES:
         out.append(f"| `{r.id}` | {r.on} | {r.says} | {r.basis} |")
-    out += ["", "## State machines", ""]
+    out += ["", "## State machines", "",
+            "Every row leads to another state, and every change a run lists is one of these rows (subject `treaty`,",
+            "a party or a norm instance) or a change of term (subject `term`: the initial term gives way to an",
+            "extension, an extension to the next, or to a term an instrument sets). What leaves a state as it is",
+            "— a further breach of a duty already violated, a further tacit extension — is recorded as a finding",
+            "or a change of term, never as a change from a state to itself.", ""]
     for machine in machines.ALL:
         out += [f"### {machine.name}", "", f"Starts as *{machine.initial}*; final: "
                 + ", ".join(f"*{s}*" for s in machine.final) + ".", "",

@@ -82,8 +82,13 @@ def test_events_are_marks_with_tooltips(report_1990: str) -> None:
     assert len(events) == 21
     assert {"data-date": "1960-07-16"}.items() <= next(e for e in events if e["data-type"] == "assistance_withdrawn"
                                                         ).items()
-    # The tooltip names type, date and source.
-    assert "1960-07-16 · assistance_withdrawn" in report_1990
+    # The tooltip and the accessible label name the type in words, the actors and the date; the tooltip the
+    # source too.
+    withdrawn = next(e for e in events if e["data-type"] == "assistance_withdrawn")
+    assert withdrawn["aria-label"] == "E14: assistance withdrawn — USSR → PRC, 1960-07-16"
+    assert "<title>E14: assistance withdrawn — USSR → PRC, 1960-07-16\nsource:" in report_1990
+    stationed = next(e for e in events if e["data-type"] == "forces_stationed")
+    assert stationed["aria-label"] == "E1: forces stationed — United States of America → Japan, 1945-09-02"
     assert "source: Soviet note of 16 July 1960 recalling all Soviet experts" in report_1990
 
 
@@ -173,6 +178,26 @@ def test_compare_marks_the_divergence(compare_1990: str) -> None:
     assert "1980-04-11" in section and "1985-02-14" in section
     assert 'data-divergence="treaty"' in section
     assert "term-start" in section
+
+
+def test_compare_dates_the_first_divergence_on_the_day_of_the_notice(compare_1990: str) -> None:
+    page = Page(compare_1990)
+    (first,) = [a for t, a in page.elements if t == "p" and a.get("class") == "first-divergence"]
+    assert first["data-first-divergence"] == "1979-04-03"
+    (mark,) = page.marks("first-divergence")
+    assert mark["data-date"] == "1979-04-03"
+    text = " ".join(page.all_text().split())
+    assert ("The readings first diverge on 1979-04-03: Sino-Soviet Treaty of 1950, notice by PRC of 1979-04-03 "
+            "(initial term): timely under default, late under from-signature") in text
+    # The notice judged under each reading, in words.
+    verdicts = [(a.get("data-label"), a.get("data-verdict")) for t, a in page.elements
+                if t == "td" and a.get("data-verdict")]
+    assert verdicts[:2] == [("Under default", "timely"), ("Under from-signature", "late")]
+    section = compare_1990[compare_1990.index('id="compare"'):compare_1990.index('id="duties"')]
+    # Subjects in words: the treaty by its title, a duty by its article and bearer, never a machine id.
+    assert 'data-difference="economic-cultural-ties/PRC"' in section
+    assert "Art. V — PRC: economic cultural ties" in section
+    assert ">economic-cultural-ties/PRC<" not in section
 
 
 def test_compare_with_the_same_reading_finds_no_divergence() -> None:

@@ -80,6 +80,33 @@ def test_catalog_and_treaty(app: App) -> None:
     assert info["lifecycle_article"] == "VI"
 
 
+def test_each_treaty_comes_with_a_timeline_that_names_it(app: App) -> None:
+    """What the explorer offers on switching treaty: the timelines whose events name the treaty, or none and a
+    note saying why; the status of the treaty with the first of them (or with none) always answers."""
+    _, cat = get(app, "/api/catalog")
+    for treaty in [t["file"] for t in cat["treaties"]]:
+        code, info = get(app, f"/api/treaty?treaty={treaty}")
+        assert code == 200, treaty
+        for name in info["timelines"]:
+            timeline = read_timeline(TIMELINES / name)
+            assert any(e.treaty == info["id"] for e in timeline.events), (treaty, name)
+        if info["timelines"]:
+            assert info["timeline_note"] is None
+        else:
+            assert info["timeline_note"] and info["timeline_note"].endswith("shown with no events.")
+        chosen = info["timelines"][0] if info["timelines"] else "none"
+        code, d = get(app, f"/api/status?treaty={treaty}&timeline={chosen}")
+        assert code == 200, (treaty, chosen, d)
+    _, info = get(app, "/api/treaty?treaty=baghdad_pact_1955.md")
+    assert info["timelines"] == ["baghdad_pact_1955.yaml"]
+    _, info = get(app, "/api/treaty?treaty=sino_soviet_1945.md")
+    assert info["timelines"][0] == "sino_soviet_1945.yaml" and len(info["timelines"]) == 2
+    # The only timeline naming the 1951 treaty records acts under the 1950 treaty too: none, and why.
+    _, info = get(app, "/api/treaty?treaty=us_japan_1951.md")
+    assert info["timelines"] == [] and [u["file"] for u in info["timelines_unusable"]] == ["sino_soviet_1950_1980.yaml"]
+    assert "sino_soviet_1950_1980.yaml names it, but:" in info["timeline_note"]
+
+
 @pytest.mark.parametrize("target", [
     f"/api/status?{Q.replace('reading=default', 'reading=no-such-reading')}",
     "/api/status?treaty=missing.md&timeline=sino_soviet_1950_1980.yaml",

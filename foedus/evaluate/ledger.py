@@ -195,6 +195,29 @@ class Ledger:
         self.changes.append(Change(on, "treaty", self.state, t.target, because, events, article))
         self.state = t.target
 
+    def term_name(self, number: int) -> str:
+        """A term as the change list names it: the initial term, an extension, a term an instrument set, or
+        the treaty going on with no fixed end."""
+        info = self.term_info[number] if number < len(self.term_info) else None
+        term = self.terms[number] if number < len(self.terms) else None
+        if info is not None and info.set_by is not None:
+            ins = self.lc.instruments.get(info.set_by)
+            return f"term set by {ins.instrument.title if ins is not None else info.set_by}"
+        if number == 0:
+            return "initial term"
+        if term is not None and term.end is None:
+            return "continuation with no fixed end"
+        return f"extension {number}"
+
+    def change_term(self, on: date, before: int, because: str, events: tuple[str, ...] = (),
+                    article: str | None = None) -> None:
+        """Record that the term ``before`` gave way to the current one: a change of term (a tacit extension,
+        a term an instrument set), whatever the treaty's state does."""
+        if self.current is None:
+            return
+        self.changes.append(Change(on, "term", self.term_name(before), self.term_name(self.current.term.number),
+                                   because, events, article))
+
     @property
     def in_force(self) -> bool:
         return self.state in IN_FORCE

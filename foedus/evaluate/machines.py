@@ -1,7 +1,10 @@
 """The state machines of a treaty and of its norms, declared as data.
 
-Each row reads as a sentence: in state A, when X happens, the treaty (or the duty) passes to B.
-The evaluator may only move along these rows; anything else is a bug, raised as such.
+Each row reads as a sentence: in state A, when X happens, the treaty (or the duty) passes to B, another
+state. The evaluator may only move along these rows; anything else is a bug, raised as such. What leaves a
+state as it is — a further breach of a duty already violated, a further tacit extension, the end of the
+treaty for a duty already violated or a power already exercised — is no row: it is recorded as a finding
+or as a change of term, not as a change of state.
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ class StateMachine(Immutable):
     transitions: tuple[Transition, ...]
 
     def __post_init__(self) -> None:
+        # A row leads to another state: an act or a day that leaves a state as it is (a further breach, a
+        # further extension) is a finding or a change of term, never a change of state.
+        loops = [t for t in self.transitions if t.source == t.target]
+        if loops:
+            raise RuntimeError(f"{self.name}: a row that leaves the state as it is: {loops[0]}")
         object.__setattr__(self, "_index", {(t.source, t.when): t for t in self.transitions})
 
     def step(self, state: str, when: str) -> Transition:
@@ -62,7 +70,6 @@ TREATY = StateMachine(
         T("signed", "entry into force", "in force", "the rule of entry into force is met"),
         T("ratified in part", "entry into force", "in force", "the rule of entry into force is met"),
         T("in force", "tacit extension", "in force (extended)", "no timely notice: the term is extended"),
-        T("in force (extended)", "tacit extension", "in force (extended)", "extended again"),
         T("in force", "term ends", "expired", "the term ends (a timely notice stopped extension, or none is provided)"),
         T("in force (extended)", "term ends", "expired", "the extended term ends"),
         T("in force", "termination", "terminated", "terminated before its term: by agreement, withdrawal, "
@@ -142,8 +149,6 @@ OBLIGATION = StateMachine(
         T("suspended", "treaty ends", "discharged", "the treaty ended while the duty was suspended"),
         T("suspended", "party leaves", "discharged", "its bearer ceased to be bound while the duty was suspended"),
         T("suspended", "term of duty ends", "expired", "a standing duty ends while suspended, never breached"),
-        T("violated", "breaching act", "violated", "a further breach of a standing duty"),
-        T("violated", "treaty ends", "violated", "a breach stays a breach after the treaty ends"),
     ),
 )
 
@@ -155,13 +160,11 @@ PROHIBITION = StateMachine(
         T("active", "breaching act", "violated", "an act the norm forbids"),
         T("active", "discharging act", "discharged", "an act that ends a triggered prohibition (the war it "
           "concerned ended)"),
-        T("violated", "breaching act", "violated", "a further forbidden act"),
         T("active", "term of duty ends", "expired", "the prohibition ends with the treaty (or the bearer's "
           "participation), never breached"),
         T("active", "suspension", "suspended", "the bearer's participation (or the treaty) is suspended"),
         T("suspended", "resumption", "active", "the bearer's participation resumes"),
         T("suspended", "term of duty ends", "expired", "the prohibition ends while suspended"),
-        T("violated", "treaty ends", "violated", "a breach stays a breach after the treaty ends"),
     ),
 )
 
@@ -189,7 +192,6 @@ POWER = StateMachine(
         T("held", "suspension", "suspended", "the holder's participation (or the treaty) is suspended"),
         T("suspended", "resumption", "held", "the holder's participation resumes"),
         T("suspended", "term of duty ends", "expired", "the power ends while suspended"),
-        T("exercised", "treaty ends", "exercised", "the exercise stands"),
     ),
 )
 

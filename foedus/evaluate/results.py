@@ -13,7 +13,10 @@ class Change(Immutable):
     """One state change, with the reason and the events behind it."""
 
     date: date
-    subject: str  # "treaty" or a norm instance id
+    # "treaty" (its state), "term" (before and after name terms: a tacit extension, a term an instrument
+    # set), a party id (in a party's history) or a norm instance id. ``before`` is never ``after``: what
+    # leaves a state as it is (a further breach, a further extension) is a finding or a change of term.
+    subject: str
     before: str
     after: str
     because: str
@@ -163,6 +166,11 @@ class NormInstance:
     history: list[Change] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     ended_on: date | None = None
+
+    @property
+    def since(self) -> date:
+        """The day the instance entered its present state (a further breach is a finding: it does not move it)."""
+        return self.history[-1].date if self.history else self.created_on
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from foedus.compile.compiler import CompiledInstrument, WithdrawalRule
 from foedus.dates import Duration, parse_iso
+from foedus.evaluate import machines
 from foedus.evaluate.ledger import (
     ONE_DAY,
     Ledger,
@@ -443,7 +444,9 @@ def _deadline_passes(led: Ledger, timer: Timer) -> None:
       "At the end of a term: parties whose timely notice counts for it leave; if that leaves fewer parties than "
       "the treaty needs (or the notice ends it for all), or no extension is provided or permitted, the treaty "
       "expires; after a term with `after_term: continues` it goes on with no fixed end; otherwise it is "
-      "extended for the parties that remain.", "the treaty's clauses on term, extension and notice")
+      "extended for the parties that remain. Each is a change of term (initial term → extension 1 → extension 2 …); "
+      "the first extension also moves the treaty from in force to in force (extended).",
+      "the treaty's clauses on term, extension and notice")
 def _term_ends(led: Ledger, timer: Timer) -> None:
     cur = led.current
     if cur is None or timer.payload != cur.token or not led.in_force:
@@ -472,6 +475,7 @@ def _term_ends(led: Ledger, timer: Timer) -> None:
             led.terms.append(open_term)
             led.term_info.append(TermInfo(open_term.number, None, None, None))
             led.current = OpenTerm(open_term, None, token, led.term_info[-1])
+            led.change_term(on, term.number, "the term ends; the treaty goes on with no fixed end", (), article)
             return
         reason = ("the term ends and no extension is provided" if v.extension is None
                   else "the last permitted extension ends")
@@ -480,10 +484,14 @@ def _term_ends(led: Ledger, timer: Timer) -> None:
     assert cur.expiry is not None and v.extension is not None
     expiry = led.shift(cur.expiry, v.extension)
     end = expiry + ONE_DAY if led.lc.in_force_on_expiry_date else expiry
-    led.move(on, "tacit extension", f"no timely notice before {term.notice_deadline}: extended to {end}", (),
-             article)
+    because = f"no timely notice before {term.notice_deadline}: extended to {end}"
+    # The first extension changes the treaty's state (in force → in force (extended)); every extension
+    # changes its term. A further extension leaves the state as it is: only the term changes.
+    if machines.TREATY.can(led.state, "tacit extension"):
+        led.move(on, "tacit extension", because, (), article)
     fixed = led.extension_fixed_since
     led._open_with_expiry(term.number + 1, on, expiry, None, fixed, next(led.tokens))
+    led.change_term(on, term.number, because, (), article)
     for pid, notice in list(led.carried.items()):
         if notice.term == term.number + 1:
             led.parties[pid].notice = notice
@@ -937,11 +945,11 @@ def _instrument_in_force(led: Ledger, ins: CompiledInstrument, on: date, events:
             led.invalid_act(e, f"{title} lacks the consent of {_and_list(missing)}: it needs {need}")
             return
     led.instruments_in_force[ins.id] = on
-    led.apply_version(ins, on)
+    said = led.apply_version(ins, on)
     changes = ins.changes
     if "term" in changes or "term_from" in changes or "notice" in changes or "extension" in changes \
             or "extensions_limit" in changes:
-        _reset_term(led, ins, on, consenting)
+        _reset_term(led, ins, on, consenting, f"{title}: " + "; ".join(said), events)
     if "ends_on" in changes:
         ends = changes["ends_on"]
         because = f"ends on the date set by {title}"
@@ -959,7 +967,8 @@ def _instrument_in_force(led: Ledger, ins: CompiledInstrument, on: date, events:
         led.check_minimum(on, f"fewer than {led.values.minimum_parties} parties remain under {title}", events)
 
 
-def _reset_term(led: Ledger, ins: CompiledInstrument, on: date, consenting: list[str] | None) -> None:
+def _reset_term(led: Ledger, ins: CompiledInstrument, on: date, consenting: list[str] | None, because: str,
+                events: tuple[str, ...]) -> None:
     """The instrument sets the current term anew: pending notices of the parties that consented lapse."""
     title = ins.instrument.title
     for pid, p in led.parties.items():
@@ -986,8 +995,11 @@ def _reset_term(led: Ledger, ins: CompiledInstrument, on: date, consenting: list
         start = led.signed_on or led.eif or on
     else:
         start = on
+    before = cur.term.number if cur is not None else None
     led.replace_term_end(on)
     led.open_term(on, start, ins.id)
+    if before is not None:
+        led.change_term(on, before, because, events, ins.instrument.article)
     if led.current is not None and led.current.expiry is not None:
         led.first_expiry = led.current.expiry  # withdrawal "after the term" now counts from this term
 

@@ -21,13 +21,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from foedus.api import Session, as_date, open_sessions
 from foedus.dates import AmbiguousDate, add, subtract
 from foedus.evaluate.results import NormInstance, Outcome, TriggerCheck
 from foedus.model.events import Event, Timeline
 from foedus.model.treaty import Article, Norm, ReadingPoint, Treaty
-from foedus.report.compare import Divergence, divergences
+from foedus.report.compare import Divergence, compare, divergences
+from foedus.report.subjects import event_label, subject_label
 
 __all__ = [
     "STATE_COLOURS",
@@ -344,10 +346,11 @@ def _year_step(px_per_year: float) -> int:
 
 
 def chart_svg(views: Sequence[View], as_of: date, *, cursor: bool = False, title: str | None = None,
-              divs: Sequence[Divergence] | None = None) -> str:
+              divs: Sequence[Divergence] | None = None, first: tuple[date, str] | None = None) -> str:
     """The timeline as an inline SVG. The first view's norms get one row each; with two views, the
-    periods where they differ are shaded (``divs``: their divergences, when the caller has them
-    already). ``cursor`` adds a movable date line (for the web app)."""
+    periods where their states differ are shaded (``divs``: their divergences, when the caller has them
+    already) and the first day they diverge is marked (``first``: that day and what happens on it; worked
+    out here when not given). ``cursor`` adds a movable date line (for the web app)."""
     primary = views[0]
     start, end = _chart_range(views, as_of)
     sc = _Scale(start, end)
@@ -378,7 +381,7 @@ def chart_svg(views: Sequence[View], as_of: date, *, cursor: bool = False, title
         y = _treaty_block(front, back, v, sc, y, len(views) > 1)
     lane_bottom = y
     if len(views) > 1:
-        y += 16  # room for the label of the periods where the readings differ
+        y += 16  # room for the label of the periods where the states differ
 
         if divs is None:
             divs = divergences(views[0].outcome, views[1].outcome)
@@ -386,7 +389,7 @@ def chart_svg(views: Sequence[View], as_of: date, *, cursor: bool = False, title
             x1 = sc.x(a)
             x2 = sc.x(b) if b is not None else sc.x(min(as_of, end))
             last = (b - timedelta(days=1)) if b is not None else as_of
-            label = f"readings differ {a.isoformat()} – {last.isoformat()}"
+            label = f"states differ {a.isoformat()} – {last.isoformat()}"
             back.append(
                 f'<g data-mark="divergence" data-from="{a.isoformat()}" data-to="{last.isoformat()}">'
                 f'<title>{esc(label)}</title>'
@@ -395,6 +398,22 @@ def chart_svg(views: Sequence[View], as_of: date, *, cursor: bool = False, title
                 f'stroke="{_DIVERGENCE}" stroke-dasharray="4 3"/>'
                 f'<text x="{x1 + 3:.1f}" y="{lane_bottom + 11:.1f}" font-size="10.5" fill="{_DIVERGENCE}" '
                 f'{_halo()}>{esc(label)}</text></g>')
+        if first is None:
+            found = compare(views[0].outcome, views[1].outcome, views[0].treaty)
+            if found["first_divergence"]:
+                first = (date.fromisoformat(found["first_divergence"]), _divergence_words(found, views))
+        if first is not None and sc.start <= first[0] <= sc.end:
+            fx = sc.x(first[0])
+            label = f"first divergence {first[0].isoformat()}"
+            anchor = "end" if fx + _text_width(label, 10.5) + 6 > _W - 2 else "start"
+            tx = fx - 3 if anchor == "end" else fx + 3
+            front.append(
+                f'<g data-mark="first-divergence" data-date="{first[0].isoformat()}">'
+                f'<title>{esc(label + ": " + first[1])}</title>'
+                f'<line x1="{fx:.1f}" y1="{lane_top - 4:.1f}" x2="{fx:.1f}" y2="{lane_bottom + 16:.1f}" '
+                f'stroke="{_DIVERGENCE}" stroke-width="2"/>'
+                f'<text x="{tx:.1f}" y="{lane_top + 6:.1f}" font-size="10.5" font-weight="600" fill="{_DIVERGENCE}" '
+                f'text-anchor="{anchor}" {_halo()}>{esc(label)}</text></g>')
 
     y = _events_block(front, primary, sc, y + 6, as_of)
     y = _norms_block(front, primary, sc, y + 6, as_of)
@@ -423,7 +442,7 @@ def chart_svg(views: Sequence[View], as_of: date, *, cursor: bool = False, title
             "The same facts are listed in the tables below the chart.")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline-chart" viewBox="0 0 {_W} {height:.0f}" '
-        f'width="100%" role="img" aria-labelledby="chart-title chart-desc" font-family="system-ui, -apple-system, '
+        f'width="100%" role="group" aria-labelledby="chart-title chart-desc" font-family="system-ui, -apple-system, '
         f'Segoe UI, Roboto, Helvetica, Arial, sans-serif" data-start="{start.isoformat()}" '
         f'data-end="{end.isoformat()}" data-x0="{_LEFT}" data-x1="{_RIGHT}" data-width="{_W}">'
         f'<title id="chart-title">{esc(name)}</title><desc id="chart-desc">{esc(desc)}</desc>'
@@ -566,13 +585,14 @@ def _bar_text(text: str, x1: float, x2: float, y: float, fill: str, size: float 
             f'pointer-events="none">{esc(text)}</text>')
 
 
+def _event_name(v: View, e: Event) -> str:
+    """The event as the chart names it: its number in the report, its type in words, who acted toward whom,
+    and its date."""
+    return f"E{v.numbers.get(e.id, 0)}: {event_label(e, v.treaty, v.session.timeline.states)}"
+
+
 def _event_tip(v: View, e: Event, as_of: date) -> str:
-    who = ", ".join(e.actors)
-    if e.targets:
-        who += " → " + ", ".join(e.targets)
-    parts = [f"E{v.numbers.get(e.id, 0)} · {e.date.isoformat()} · {e.type}"]
-    if who:
-        parts.append(who)
+    parts = [_event_name(v, e)]
     if e.source:
         parts.append(f"source: {e.source}")
     if e.note:
@@ -612,9 +632,11 @@ def _events_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) 
                      f'fill="{fill}" stroke="{colour}" stroke-width="1.5"/>')
         else:
             shape = f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="4.5" fill="{fill}" stroke="{colour}" stroke-width="1.5"/>'
+        name = _event_name(v, e) + ("" if used else " (after the report date: not used)")
         front.append(
             f'<g class="event" data-event="{esc(e.id)}" data-date="{e.date.isoformat()}" data-type="{esc(e.type)}" '
-            f'data-used="{"true" if used else "false"}"><title>{esc(_event_tip(v, e, as_of))}</title>{shape}'
+            f'data-used="{"true" if used else "false"}" role="img" aria-label="{esc(name)}" tabindex="0">'
+            f'<title>{esc(_event_tip(v, e, as_of))}</title>{shape}'
             f'<text x="{x + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="{_MUTED}">E{v.numbers[e.id]}</text></g>')
     return top + (max(rows) + 1) * row_h + 6
 
@@ -690,10 +712,7 @@ def _norms_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) -
                          f'<circle cx="{fx:.1f}" cy="{y + 10.5:.1f}" r="6" fill="{bg}" stroke="#ffffff"/>'
                          f'<text x="{fx:.1f}" y="{y + 14.5:.1f}" font-size="10" font-weight="700" fill="{col}" '
                          f'text-anchor="middle">{sym}</text></g>')
-        state_text = final if final in ("active", "held") else f"{final} {last_change.isoformat()}"
-        if final == "violated":
-            first_breach = next((c.date for c in inst.history if c.after == "violated"), last_change)
-            state_text = f"violated {first_breach.isoformat()}"
+        state_text = final if final in ("active", "held") else f"{final} {inst.since.isoformat()}"
         tw = _text_width(state_text, 10.5)
         if end_x + 6 + tw > _W - 2:
             tx, anchor = end_x - 6, "end"
@@ -748,7 +767,9 @@ def _legend(front: list[str], y: float, compare: bool) -> float:
     items.append((f'<circle cx="7" cy="-4" r="6" fill="{_colour("violated")[0]}"/>', "breach"))
     if compare:
         items.append((box(_DIVERGENCE, f' fill-opacity="0.2" stroke="{_DIVERGENCE}" stroke-dasharray="3 2"'),
-                      "readings differ"))
+                      "states differ"))
+        items.append((f'<line x1="7" y1="-11" x2="7" y2="3" stroke="{_DIVERGENCE}" stroke-width="2"/>',
+                      "first divergence"))
     front.append(f'<g class="legend"><text x="8" y="{y + 12:.1f}" font-size="12" font-weight="600" '
                  f'fill="{_INK}">Legend</text>')
     x, row_y = float(_LEFT), y + 12
@@ -780,19 +801,23 @@ h3 { font-size: 1.05rem; margin: 0 0 0.4rem; }
 nav.toc { font-size: 0.9rem; margin: 0.6rem 0 0; }
 nav.toc a { margin-right: 1rem; }
 a { color: var(--accent); }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0.4rem 0; }
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.15rem 1rem; margin: 0.4rem 0; }
 dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 0.6rem; margin: 0.6rem 0; }
 .summary div { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 0.45rem 0.7rem; }
 .summary .k { display: block; font-size: 0.8rem; color: var(--muted); }
 .summary .v { font-weight: 600; }
 .badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 0.8rem; font-size: 0.82rem;
   font-weight: 600; white-space: nowrap; border: 1px solid rgba(0,0,0,0.15); }
-.chart { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem; background: #fff; }
+.chart { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem; background: #fff;
+  max-width: 100%; }
+.chart .event:focus { outline: 2px solid var(--accent); }
+.table-box { overflow-x: auto; max-width: 100%; }
 .chart svg { min-width: 900px; display: block; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
 th, td { border: 1px solid var(--line); padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
+td { overflow-wrap: break-word; }
 thead th { background: var(--soft); }
 td.date, th.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr.differs td { background: #fff3e6; }
@@ -815,6 +840,23 @@ blockquote { margin: 0; padding: 0.3rem 0.7rem; border-left: 3px solid var(--lin
 .readings li { margin-bottom: 0.3rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: 0.85rem; }
 @media (max-width: 820px) { .article { grid-template-columns: 1fr; } }
+/* A phone: nothing is wider than the screen; the chart and the wide tables scroll inside their own boxes. */
+@media (max-width: 600px) {
+  main { padding: 0.8rem 0.7rem 2rem; }
+  dl.facts { grid-template-columns: minmax(0, 1fr); }
+  dl.facts dt { margin-top: 0.3rem; }
+  .summary { grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); }
+  .chart svg { min-width: 760px; }
+  .table-box > table:not(.stack) { width: max-content; min-width: 100%; max-width: 760px; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack caption { display: block; }
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack tr { border: 1px solid var(--line); border-radius: 6px; margin-bottom: 0.6rem; }
+  table.stack td { border: none; border-top: 1px solid var(--line); }
+  table.stack td:first-child { border-top: none; }
+  table.stack td[data-label]::before { content: attr(data-label); display: block; font-size: 0.78rem;
+    color: var(--muted); }
+  nav.toc a { display: inline-block; margin: 0 0.8rem 0.2rem 0; }
+}
 @media print { .chart { overflow: visible; } .chart svg { min-width: 0; } }
 """
 
@@ -985,9 +1027,7 @@ def _explain_rows(v: View) -> list[str]:
         points = _reading_points(v, norm, inst.article)
         if points:
             rules.append("reading: " + "; ".join(f"<code>{esc(p)}={esc(c)}</code> ({esc(s)})" for p, c, s in points))
-        # The day the instance entered its present state (a further breach does not move it).
-        last = next((c.date for c in inst.history if c.after == inst.state and c.before != inst.state),
-                    inst.history[-1].date if inst.history else inst.created_on)
+        last = inst.since  # the day it entered its present state
         a = t.article(inst.article) if inst.article else None
         where = _article_label(a, inst.article) + (f", paragraph {inst.paragraph}" if inst.paragraph else "")
         rows.append(
@@ -1042,7 +1082,7 @@ def _norm_card(v: View, norm: Norm) -> str:
     elif insts:
         parts.append("<ul>")
         for i in insts:
-            since = i.history[-1].date if i.history else i.created_on
+            since = i.since
             parts.append(f'<li data-instance="{esc(i.id)}">{esc(i.id)}: {badge(i.state)} '
                          f'<span class="muted">since {since.isoformat()}</span></li>')
         parts.append("</ul>")
@@ -1123,11 +1163,11 @@ def _events_table(v: View, as_of: date) -> str:
             f"<td>{esc(e.type)}</td><td>{esc(', '.join(e.actors))}</td><td>{esc(', '.join(e.targets))}</td>"
             f"<td>{esc(attrs)}{note}</td>"
             f"<td>{esc(e.source or '')}</td><td>{'yes' if used else 'no (after the report date)'}</td></tr>")
-    return ('<table><caption class="muted">Every event of the timeline; E-numbers match the chart.</caption>'
-            '<thead><tr><th scope="col">#</th><th scope="col" class="date">Date</th><th scope="col">Type</th>'
-            '<th scope="col">Actors</th><th scope="col">Targets</th><th scope="col">Details</th>'
-            '<th scope="col">Source</th><th scope="col">Used</th></tr></thead><tbody>' + "".join(rows)
-            + "</tbody></table>")
+    return _wrap('<table><caption class="muted">Every event of the timeline; E-numbers match the chart.</caption>'
+                 '<thead><tr><th scope="col">#</th><th scope="col" class="date">Date</th><th scope="col">Type</th>'
+                 '<th scope="col">Actors</th><th scope="col">Targets</th><th scope="col">Details</th>'
+                 '<th scope="col">Source</th><th scope="col">Used</th></tr></thead><tbody>' + "".join(rows)
+                 + "</tbody></table>", stack=True)
 
 
 def _key_dates_table(views: Sequence[View]) -> str:
@@ -1137,8 +1177,8 @@ def _key_dates_table(views: Sequence[View]) -> str:
             rows.append(f'<tr data-key-date="{esc(m.kind)}"><td>{esc(m.name)}</td><td class="date">'
                         f'{m.date.isoformat()}</td><td>{esc(m.detail)}{"" if m.certain else " (not yet certain)"}'
                         "</td></tr>")
-        return ('<table><thead><tr><th scope="col">Key date</th><th scope="col" class="date">Date</th>'
-                '<th scope="col">What</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+        return _wrap('<table><thead><tr><th scope="col">Key date</th><th scope="col" class="date">Date</th>'
+                     '<th scope="col">What</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
     a, b = views[0], views[1]
     ma, mb = a.marks, b.marks
     names: list[tuple[str, str]] = []
@@ -1157,26 +1197,60 @@ def _key_dates_table(views: Sequence[View]) -> str:
         rows.append(f'<tr data-key-date="{esc(key[0])}"{cls}>'
                     f'<td>{esc(key[1])}</td><td class="date">{esc(da)}</td><td class="date">{esc(db)}</td>'
                     f'<td>{badge("differs", "differs") if differs else "same"}</td></tr>')
-    return (f'<table><thead><tr><th scope="col">Key date</th><th scope="col" class="date">reading {esc(a.label)}</th>'
-            f'<th scope="col" class="date">reading {esc(b.label)}</th><th scope="col">Same?</th></tr></thead>'
-            "<tbody>" + "".join(rows) + "</tbody></table>")
+    return _wrap(f'<table><thead><tr><th scope="col">Key date</th><th scope="col" class="date">reading '
+                 f'{esc(a.label)}</th><th scope="col" class="date">reading {esc(b.label)}</th>'
+                 '<th scope="col">Same?</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
 
 
-def _compare_section(views: Sequence[View], divs: Sequence[Divergence]) -> str:
+def _divergence_words(found: dict[str, Any], views: Sequence[View]) -> str:
+    """What happens differently on the first day of divergence, in words."""
+    a, b = views[0].label, views[1].label
+    return "; ".join(f"{d['label']}, {d['aspect']}: {d['a_shown']} under {a}, {d['b_shown']} under {b}"
+                     for d in found["first_divergence_detail"])
+
+
+def _compare_section(views: Sequence[View], divs: Sequence[Divergence], found: dict[str, Any]) -> str:
     a, b = views[0], views[1]
+    t = a.treaty
+    states = a.session.timeline.states
+    instances = [*a.outcome.instances, *b.outcome.instances]
     choices = []
-    for p in a.treaty.readings:
+    for p in t.readings:
         ca, cb = a.outcome.choices.get(p.id), b.outcome.choices.get(p.id)
         if ca != cb:
             choices.append(f"<li><strong>{esc(p.question)}</strong> <code>{esc(p.id)}</code>: "
                            f"{esc(ca)} under {esc(a.label)}, {esc(cb)} under {esc(b.label)}</li>")
     out = [f"<p>Reading <strong>{esc(a.label)}</strong> compared with reading <strong>{esc(b.label)}</strong>, "
            f"as of {a.outcome.as_of.isoformat()}.</p>"]
+    first = found["first_divergence"]
+    if first:
+        out.append(f'<p class="first-divergence" data-first-divergence="{esc(first)}">The readings first diverge on '
+                   f'<strong class="date">{esc(first)}</strong>: {esc(_divergence_words(found, views))}.</p>')
+    elif not found["same"]:
+        out.append('<p class="first-divergence" data-first-divergence="none">Nothing happens differently under the '
+                   "two readings as of the report date; they differ only in the dates they foresee.</p>")
     out.append("<h3>Where the readings choose differently</h3>")
     out.append("<ul>" + "".join(choices) + "</ul>" if choices else '<p class="muted">Both readings make the same '
                "choices.</p>")
+    out.append("<h3>Notices under each reading</h3>")
+    out.append(_notices_table(views))
     out.append("<h3>Key dates under each reading</h3>")
     out.append(_key_dates_table(views))
+    out.append(f"<h3>What differs as of {a.outcome.as_of.isoformat()}</h3>")
+    if found["same"]:
+        out.append('<p class="muted" data-difference="none">Nothing differs.</p>')
+    else:
+        rows = []
+        for d in found["differences"]:
+            rows.append(f'<tr data-difference="{esc(d["subject"])}" data-what="{esc(d["what"])}">'
+                        f'<td class="date">{esc(d["on"] or "—")}</td><td>{esc(d["label"])}</td>'
+                        f'<td>{esc(d["aspect"])}</td><td>{_shown_cell(d["a_shown"])}</td>'
+                        f'<td>{_shown_cell(d["b_shown"])}</td></tr>')
+        out.append(_wrap(f'<table><caption class="muted">A date is the day the difference arises; a dash: a date '
+                         "the readings foresee differently.</caption><thead><tr>"
+                         '<th scope="col" class="date">From</th><th scope="col">Subject</th><th scope="col">What</th>'
+                         f'<th scope="col">Under {esc(a.label)}</th><th scope="col">Under {esc(b.label)}</th></tr>'
+                         "</thead><tbody>" + "".join(rows) + "</tbody></table>", stack=True))
     out.append("<h3>Periods in which the states differ</h3>")
     if not divs:
         out.append('<p class="muted" data-divergence="none">The treaty and every norm are in the same state under both '
@@ -1188,12 +1262,78 @@ def _compare_section(views: Sequence[View], divs: Sequence[Divergence]) -> str:
             for subject, x, y in d.differences:
                 rows.append(f'<tr data-divergence="{esc(subject)}" data-from="{d.start.isoformat()}">'
                             f'<td class="date">{d.start.isoformat()}</td><td class="date">{esc(last)}</td>'
-                            f"<td>{esc(subject)}</td><td>{badge(x)}</td><td>{badge(y)}</td></tr>")
-        out.append(f'<table><thead><tr><th scope="col" class="date">From</th><th scope="col" class="date">To</th>'
-                   f'<th scope="col">Treaty or norm</th><th scope="col">Under {esc(a.label)}</th>'
-                   f'<th scope="col">Under {esc(b.label)}</th></tr></thead><tbody>' + "".join(rows)
-                   + "</tbody></table>")
+                            f"<td>{esc(subject_label(subject, t, instances, states))}</td><td>{_shown_cell(x)}</td>"
+                            f"<td>{_shown_cell(y)}</td></tr>")
+        out.append(_wrap(f'<table><thead><tr><th scope="col" class="date">From</th><th scope="col" class="date">To</th>'
+                         f'<th scope="col">Treaty, term or duty</th><th scope="col">Under {esc(a.label)}</th>'
+                         f'<th scope="col">Under {esc(b.label)}</th></tr></thead><tbody>' + "".join(rows)
+                         + "</tbody></table>", stack=True))
     return "".join(out)
+
+
+def _shown_cell(value: str) -> str:
+    """A state or a verdict as a badge (coloured and in words); anything else as text."""
+    if value in STATE_COLOURS or value in ("timely", "late", "invalid", "valid"):
+        return badge(value)
+    return esc(value)
+
+
+def _notices_table(views: Sequence[View]) -> str:
+    """Every notice on record and what each reading makes of it, term by term: timely, late or invalid."""
+    keys: list[tuple[str, int | None]] = []
+    by: list[dict[tuple[str, int | None], Any]] = []
+    for v in views:
+        found = {}
+        for n in v.outcome.lifecycle.notices:
+            found[(n.event, n.term)] = n
+            if (n.event, n.term) not in keys:
+                keys.append((n.event, n.term))
+        by.append(found)
+    if not keys:
+        return '<p class="muted" data-notices="none">No notice on record up to the report date.</p>'
+    keys.sort(key=lambda k: (min(f[k].date for f in by if k in f), k[0], -1 if k[1] is None else k[1]))
+    rows = []
+    for key in keys:
+        n = next(f[key] for f in by if key in f)
+        e = views[0].event_by_id.get(n.event)
+        what = event_label(e, views[0].treaty, views[0].session.timeline.states) if e else n.event
+        term = "" if key[1] is None else ("initial term" if key[1] == 0 else f"extension {key[1]}")
+        cells = []
+        for f in by:
+            x = f.get(key)
+            cells.append(f'<td data-verdict="{esc(x.verdict) if x else "none"}">'
+                         + (f"{badge(x.verdict)} {esc(x.effect)}" if x else '<span class="muted">not counted for this '
+                            "term</span>") + "</td>")
+        differs = len({(f[key].verdict if key in f else None) for f in by}) > 1
+        cls = ' class="differs"' if differs else ""
+        rows.append(f'<tr data-notice="{esc(n.event)}" data-term="{"" if key[1] is None else key[1]}"{cls}>'
+                    f"<td>{esc(what)}</td><td>{esc(term)}</td>" + "".join(cells) + "</tr>")
+    heads = "".join(f'<th scope="col">Under {esc(v.label)}</th>' for v in views)
+    return _wrap('<table><thead><tr><th scope="col">Notice</th><th scope="col">For the term</th>' + heads
+                 + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>", stack=True)
+
+
+def _wrap(table: str, stack: bool = False) -> str:
+    """A table in a box of its own that scrolls sideways on a narrow screen, not the page. ``stack``: on a
+    narrow screen each row becomes a card, each cell under the name of its column (its ``data-label``)."""
+    if stack:
+        table = _stacked(table)
+    return f'<div class="table-box">{table}</div>'
+
+
+def _stacked(table: str) -> str:
+    """The table with each cell labelled by its column's heading (our own markup: every value in it escaped)."""
+    head = re.search(r"<thead>(.*?)</thead>", table, re.S)
+    if head is None:
+        return table
+    labels = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head.group(1), re.S)]
+
+    def row(m: re.Match[str]) -> str:
+        names = iter(labels)
+        return re.sub(r"<td(?=[\s>])", lambda _: f'<td data-label="{next(names, "")}"', m.group(0))
+
+    body = re.sub(r"<tr[\s>].*?</tr>", row, table[head.end():], flags=re.S)
+    return table[:head.end()].replace("<table", '<table class="stack"', 1) + body
 
 
 def _readings_section(v: View) -> str:
@@ -1271,11 +1411,11 @@ def render_views(views: Sequence[View], as_of: date, *, treaty_file: str | Path 
         meta.append(("Note", t.source.note))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(val)}</dd>" for k, val in meta)
     rows = _explain_rows(v)
-    duties = ("<table><caption class=\"muted\">Each row explains an outcome: the events (with their sources) → "
-              "the rule of the model and the reading it uses → the text of the treaty.</caption>"
-              '<thead><tr><th scope="col">Duty</th><th scope="col">Outcome</th><th scope="col">Events and steps</th>'
-              '<th scope="col">Rule and reading</th><th scope="col">Text</th></tr></thead><tbody>'
-              + "".join(rows) + "</tbody></table>") if rows else (
+    duties = _wrap("<table><caption class=\"muted\">Each row explains an outcome: the events (with their sources) "
+                   "→ the rule of the model and the reading it uses → the text of the treaty.</caption>"
+                   '<thead><tr><th scope="col">Duty</th><th scope="col">Outcome</th><th scope="col">Events and steps'
+                   '</th><th scope="col">Rule and reading</th><th scope="col">Text</th></tr></thead><tbody>'
+                   + "".join(rows) + "</tbody></table>", stack=True) if rows else (
               f'<p class="muted">No duty was triggered, fulfilled, violated or left undetermined as of '
               f"{as_of.isoformat()}.</p>")
     toc = [("status", "Status"), ("timeline", "Timeline")]
@@ -1284,16 +1424,20 @@ def render_views(views: Sequence[View], as_of: date, *, treaty_file: str | Path 
     toc += [("duties", "Duties"), ("text", "Text and norms"), ("events", "Events"), ("readings", "Readings")]
     nav = "".join(f'<a href="#{k}">{esc(label)}</a>' for k, label in toc)
     divs = divergences(views[0].outcome, views[1].outcome) if len(views) > 1 else []
-    compare = (f'<section id="compare"><h2>Readings compared: {esc(views[0].label)} and {esc(views[1].label)}</h2>'
-               + _compare_section(views, divs) + "</section>") if len(views) > 1 else ""
+    found = compare(views[0].outcome, views[1].outcome, t, v.session.timeline.states) if len(views) > 1 else None
+    first = (date.fromisoformat(found["first_divergence"]), _divergence_words(found, views)) \
+        if found is not None and found["first_divergence"] else None
+    comparison = (f'<section id="compare"><h2>Readings compared: {esc(views[0].label)} and {esc(views[1].label)}'
+                  f"</h2>{_compare_section(views, divs, found)}</section>") if found is not None else ""
     body = (
         f'<header><p class="subtitle">foedus report · as of {as_of.isoformat()}</p><h1>{esc(title)}</h1>'
         f'<p class="subtitle">{esc(t.title)}</p><dl class="facts">{dl}</dl><nav class="toc" aria-label="Contents">'
         f"{nav}</nav></header>"
         f'<section id="status"><h2>Status on {as_of.isoformat()}</h2>{_summary(v)}</section>'
-        f'<section id="timeline"><h2>Timeline</h2><div class="chart">{chart_svg(views, as_of, divs=divs)}</div>'
+        f'<section id="timeline"><h2>Timeline</h2>'
+        f'<div class="chart">{chart_svg(views, as_of, divs=divs, first=first)}</div>'
         f"<h3>Key dates</h3>{_key_dates_table(views[:1])}</section>"
-        f"{compare}"
+        f"{comparison}"
         f'<section id="duties"><h2>Duties triggered, fulfilled, violated or undetermined</h2>{duties}</section>'
         f'<section id="text"><h2>The treaty, article by article, with its norms as of {as_of.isoformat()}</h2>'
         f"{_articles_section(v)}</section>"

@@ -36,11 +36,17 @@ def change_dict(c: Change) -> dict[str, Any]:
             "because": c.because, "events": list(c.events), "article": c.article}
 
 
+def change_order(c: Change) -> tuple[date, int, str]:
+    """Changes in date order; on one day the treaty's, then its term's, then each duty's."""
+    return (c.date, {"treaty": 0, "term": 1}.get(c.subject, 2), c.subject)
+
+
 def instance_dict(i: NormInstance) -> dict[str, Any]:
     return {
         "id": i.id, "norm": i.norm, "kind": i.kind, "article": i.article, "paragraph": i.paragraph,
         "category": i.category, "bearer": i.bearer, "counterparty": i.counterparty, "state": i.state,
         "created_on": i.created_on.isoformat(), "deadline": _iso(i.deadline), "ended_on": _iso(i.ended_on),
+        "since": i.since.isoformat(),
         "trigger_event": i.trigger_event, "bindings": dict(i.bindings), "summary": i.summary,
         "history": [change_dict(c) for c in i.history],
         "findings": [{"date": f.date.isoformat(), "event": f.event, "verdict": f.verdict, "says": f.says}
@@ -103,7 +109,7 @@ def party_dict(p: PartyResult) -> dict[str, Any]:
 def run_dict(o: Outcome) -> dict[str, Any]:
     """Everything a run found: lifecycle, every change in date order, every instance and check."""
     lc = o.lifecycle
-    changes = sorted(o.changes(), key=lambda c: (c.date, c.subject != "treaty", c.subject))
+    changes = sorted(o.changes(), key=change_order)
     out = status_dict(o)
     out.update({
         "lifecycle": {

@@ -44,10 +44,10 @@ def render_status(d: dict[str, Any]) -> str:
         parties.add_row(f"{p['name']} ({p['party']})", p["state"], p["bound_from"] or "", p["bound_until"] or "",
                         p["reason"])
     console.print(parties)
-    table = Table("norm instance", "article", "bearer → counterparty", "state", "deadline")
+    table = Table("norm instance", "article", "bearer → counterparty", "state", "since", "deadline")
     for n in d["norms"]:
         table.add_row(n["id"], n["article"] or "", f"{n['bearer']} → {n['counterparty']}", _s(n["state"]),
-                      n["deadline"] or "")
+                      n.get("since") or "", n["deadline"] or "")
     console.print(table)
     for a in d["invalid_acts"]:
         console.print(f"[red]invalid act[/red] {a['date']} {a['type']} by {a['actor']}: {a['reason']}")
@@ -115,16 +115,33 @@ def render_run(ct: CompiledTreaty, o: Outcome, d: dict[str, Any]) -> str:
 
 def render_compare(d: dict[str, Any]) -> str:
     console, buf = _console()
-    console.print(f"[bold]{d['treaty']}[/bold] as of {d['as_of']}: reading A = {d['a']['reading']}, "
-                  f"reading B = {d['b']['reading']}")
+    a, b = d["a"]["reading"], d["b"]["reading"]
+    console.print(f"[bold]{d.get('title') or d['treaty']}[/bold] as of {d['as_of']}: reading A = {a}, reading B = {b}")
     if d["same"]:
         console.print("no difference")
         return buf.getvalue()
-    console.print(f"first divergence: {d['first_divergence']}")
-    table = Table("subject", "what", "A", "B")
-    for x in d["differences"]:
-        table.add_row(x["subject"], x["what"], str(x["a"]), str(x["b"]))
-    console.print(table)
+    if d["first_divergence"]:
+        what = "; ".join(f"{x['label']}: {x['aspect']} — {_s(x['a_shown'])} under A, {_s(x['b_shown'])} under B"
+                         for x in d.get("first_divergence_detail", []))
+        console.print(f"The readings first diverge on {d['first_divergence']}" + (f": {what}" if what else "."))
+    else:
+        console.print("Nothing happens differently under the two readings; they differ only in what they foresee.")
+    dated = [x for x in d["differences"] if x.get("on")]
+    foreseen = [x for x in d["differences"] if not x.get("on")]
+
+    def line(x: dict[str, Any]) -> str:
+        return (f"{x['label']} — {x['aspect']}: A {_s(str(x['a_shown']))}, B {_s(str(x['b_shown']))}")
+
+    if dated:
+        console.print()
+        console.print("[bold]What happens differently, from the day it arises[/bold]")
+        for x in dated:
+            console.print(f"  {x['on']}  {line(x)}")
+    if foreseen:
+        console.print()
+        console.print(f"[bold]Dates foreseen differently, as of {d['as_of']}[/bold]")
+        for x in foreseen:
+            console.print(f"  {line(x)}")
     return buf.getvalue()
 
 

@@ -466,15 +466,8 @@ def _show(value: Any) -> str:
 
 
 def since(inst: NormInstance) -> date:
-    """The date the instance entered its present state (a repeated breach does not move it)."""
-    day = inst.created_on
-    for change in reversed(inst.history):
-        if change.after != inst.state:
-            break
-        day = change.date
-        if change.before != inst.state:
-            break
-    return day
+    """The date the instance entered its present state (a repeated breach is a finding: it does not move it)."""
+    return inst.since
 
 
 def trigger_verdicts(outcome: Outcome, norm: str) -> tuple[date | None, list[str]]:

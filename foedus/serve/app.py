@@ -57,6 +57,7 @@ from foedus.parse.located_yaml import SourceMap
 from foedus.parse.timeline import _EVENT_KEYS, events_from_tree, parse_yaml_timeline, read_timeline
 from foedus.report import json_report
 from foedus.report.html import View, article_paragraphs, badge_css, chart_svg, render_views
+from foedus.report.subjects import subject_label
 
 TREATY_SUFFIXES = (".md", ".markdown")
 TIMELINE_SUFFIXES = (".yaml", ".yml", ".csv", ".parquet")
@@ -497,9 +498,63 @@ class App:
         return {"treaties": treaties, "timelines": timelines, "vocabulary": vocab,
                 "saving": self.scenarios_dir is not None}
 
+    def _timeline_names(self) -> list[str]:
+        names = self._listing(self.timelines_dir, TIMELINE_SUFFIXES)
+        if self.scenarios_dir is not None:
+            names += [SCENARIO_PREFIX + n for n in self._listing(self.scenarios_dir, (".yaml", ".yml"))]
+        return names
+
+    def matching_timelines(self, path: Path) -> tuple[list[str], list[dict[str, str]]]:
+        """The timelines whose events name the treaty at ``path`` and that can be read for it alone, and
+        those that name it but cannot (each with why): the explorer offers the first when the treaty is
+        chosen, and says why when there is none."""
+        names = self._timeline_names()
+        stamps = []
+        for name in names:
+            with contextlib.suppress(FoedusError, OSError):
+                lpath = self.timeline_path(name)
+                if lpath is not None:
+                    stamps.append(_stamp(lpath))
+        key = ("matching", _stamp(path), tuple(stamps))
+
+        def build() -> tuple[list[str], list[dict[str, str]]]:
+            model, smap = self.treaty(path)
+            compiled = compile_treaty(model, None, smap=smap, file=self._shown(path))
+            usable: list[str] = []
+            unusable: list[dict[str, str]] = []
+            for name in names:
+                try:
+                    timeline = self.timeline(self.timeline_path(name), compiled.vocabulary)
+                except FoedusError:
+                    continue  # not read for this treaty (its own error shows when it is chosen)
+                if not any(e.treaty == model.id for e in timeline.events):
+                    continue
+                try:
+                    bind_timeline(compiled, timeline)
+                except FoedusError as exc:
+                    # what is wrong, with the line it is on; the file is named beside it
+                    line = f" (line {exc.where.line})" if exc.where is not None and exc.where.line else ""
+                    unusable.append({"file": name, "why": clip(" ".join(exc.message.split()), 200) + line})
+                else:
+                    usable.append(name)
+            return usable, unusable
+
+        value: tuple[list[str], list[dict[str, str]]] = self._sessions.get(key, build)
+        return value
+
     def treaty_info(self, name: str | None) -> dict[str, Any]:
         path = self.treaty_path(name)
         t, _ = self.treaty(path)
+        usable, unusable = self.matching_timelines(path)
+        if usable:
+            note = None
+        elif unusable:
+            note = (f"No timeline can be read for {t.short_title or t.title} alone — "
+                    + "; ".join(f"{u['file']} names it, but: {u['why']}" for u in unusable)
+                    + ". It is shown with no events.")
+        else:
+            note = (f"No timeline in the folder names {t.short_title or t.title} ({t.id}): it is shown with no "
+                    "events.")
 
         return {
             "file": path.name, "id": t.id, "title": t.title, "short_title": t.short_title,
@@ -510,6 +565,9 @@ class App:
                        "trigger": None if n.trigger is None else
                        (n.trigger.on if isinstance(n.trigger.on, list) else [n.trigger.on])} for n in t.norms],
             "lifecycle_article": t.lifecycle.article,
+            "timelines": usable,
+            "timelines_unusable": unusable,
+            "timeline_note": note,
             "readings": reading_names(t),
             "reading_points": [{"id": p.id, "article": p.article, "question": p.question, "default": p.default,
                                 "options": {k: o.says for k, o in p.options.items()}} for p in t.readings],
@@ -552,18 +610,19 @@ class App:
             "status": json_report.status_dict(outcome),
             "range": {"start": start.isoformat(), "end": end.isoformat()},
             "key_dates": s.meta.key_dates,
-            "changes_on_day": self._changes_on(outcome, on),
+            "changes_on_day": self._changes_on(s, outcome, on),
         }
         if base is not None:
             out["baseline"] = json_report.status_dict(base.outcome(on))
             out["diff"] = _diff(out["baseline"], out["status"])
-            out["diff"]["changes"] = _changes_diff(base.fixed(end), s.fixed(end))
+            out["diff"]["changes"] = _changes_diff(s, base.fixed(end), s.fixed(end))
         return out
 
     @staticmethod
-    def _changes_on(o: Outcome, on: date) -> list[dict[str, Any]]:
-        return [{"subject": c.subject, "before": c.before, "after": c.after, "because": c.because}
-                for c in sorted(o.changes(), key=lambda c: (c.subject != "treaty", c.subject)) if c.date == on]
+    def _changes_on(s: _Loaded, o: Outcome, on: date) -> list[dict[str, Any]]:
+        label = _labeller(s, o)
+        return [{"subject": c.subject, "label": label(c.subject), "before": c.before, "after": c.after,
+                 "because": c.because} for c in sorted(o.changes(), key=json_report.change_order) if c.date == on]
 
     def chart(self, data: dict[str, Any]) -> dict[str, Any]:
         s, _, inputs = self._inputs(data)
@@ -762,7 +821,15 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {"treaty": fields, "norms": norms}
 
 
-def _changes_diff(without: Outcome, with_added: Outcome) -> dict[str, list[dict[str, Any]]]:
+def _labeller(s: _Loaded, *outcomes: Outcome) -> Callable[[str], str]:
+    """A change's subject in words: the treaty, its term, a duty with its article."""
+    treaty = s.session.compiled.treaty
+    states = s.session.timeline.states
+    instances = [i for o in outcomes for i in o.instances]
+    return lambda subject: subject_label(subject, treaty, instances, states)
+
+
+def _changes_diff(s: _Loaded, without: Outcome, with_added: Outcome) -> dict[str, list[dict[str, Any]]]:
     """State changes over the whole range (both outcomes as of its end) that happen only with, or only
     without, the added events."""
 
@@ -770,9 +837,11 @@ def _changes_diff(without: Outcome, with_added: Outcome) -> dict[str, list[dict[
         return {(c.date.isoformat(), c.subject, c.before, c.after, c.because) for c in o.changes()}
 
     b, w = changes(without), changes(with_added)
+    label = _labeller(s, without, with_added)
 
     def rows(items: set[tuple[str, str, str, str, str]]) -> list[dict[str, Any]]:
-        return [{"date": d, "subject": s, "before": x, "after": y, "because": why} for d, s, x, y, why in sorted(items)]
+        return [{"date": d, "subject": sub, "label": label(sub), "before": x, "after": y, "because": why}
+                for d, sub, x, y, why in sorted(items)]
 
     return {"only_with": rows(w - b), "only_without": rows(b - w)}
 

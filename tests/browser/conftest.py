@@ -70,7 +70,17 @@ class Dialogs(list[str]):
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
+    yield from _page(browser, 1280, 1000)
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A page 390 px wide (a phone held upright), with the same checks as ``page``."""
+    yield from _page(browser, 390, 844)
+
+
+def _page(browser: Browser, width: int, height: int) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
     pg = context.new_page()
     dialogs = Dialogs()
     errors: list[str] = []

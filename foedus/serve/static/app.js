@@ -55,6 +55,15 @@ function fromDays(n) {
   return `${pad(y, 4)}-${pad(t.getUTCMonth() + 1, 2)}-${pad(t.getUTCDate(), 2)}`;
 }
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+// A day written YYYY-MM-DD that the calendar has (not 1979-02-30); null otherwise.
+function isoDay(text) {
+  const t = String(text || "").trim();
+  if (!ISO_DAY.test(t)) return null;
+  return fromDays(toDays(t)) === t ? t : null;
+}
+
 function params() {
   return {
     treaty: $("treaty").value,
@@ -203,6 +212,8 @@ async function update(opts) {
   syncUrl();
   document.body.dataset.ready = "true";
   document.body.dataset.on = S.on;
+  document.body.dataset.treaty = p.treaty;
+  document.body.dataset.timeline = p.timeline;
   if (opts && opts.chart) loadChart();
   else moveCursor();
   return true;
@@ -218,8 +229,6 @@ function setRange(range, keyDates) {
     slider.dataset.end = range.end;
     slider.min = "0";
     slider.max = String(toDays(range.end) - start);
-    $("date-input").min = range.start;
-    $("date-input").max = range.end;
   }
   slider.value = String(toDays(S.on) - start);
   $("date-label").textContent = S.on;
@@ -240,6 +249,9 @@ function setRange(range, keyDates) {
     jumps.append(b);
   }
 }
+
+// The norms table's columns, as its heading names them: on a phone each row is a card, each cell under its name.
+const COLS = [...document.querySelectorAll("#norms thead th")].map((th) => th.textContent);
 
 function cell(k, v) {
   return el("div", {}, el("span", { class: "k" }, k), el("span", { class: "v" }, v));
@@ -269,7 +281,8 @@ function render(data) {
   if (data.changes_on_day && data.changes_on_day.length) {
     const ul = el("ul");
     for (const c of data.changes_on_day) {
-      ul.append(el("li", {}, `${c.subject}: ${c.before} → `, badge(c.after), ` (${c.because})`));
+      ul.append(el("li", { "data-subject": c.subject }, `${c.label || c.subject}: ${c.before} → `, badge(c.after),
+        ` (${c.because})`));
     }
     changes.append(el("strong", {}, "On this day:"), ul);
   }
@@ -290,19 +303,23 @@ function render(data) {
         : n.trigger ? `not present: triggered by ${n.trigger.join(", ")}; no instance on this date`
         : "not present";
       tbody.append(el("tr", { "data-norm": n.id, "data-state": "absent" },
-        el("td", {}, n.id), el("td", {}, badge("absent", "not present")), el("td", {}, ""),
-        el("td", {}, ""), el("td", {}, n.article || ""), el("td", { class: "muted" }, why)));
+        el("td", { "data-label": COLS[0] }, n.id), el("td", { "data-label": COLS[1] }, badge("absent", "not present")),
+        el("td", { "data-label": COLS[2] }, ""), el("td", { "data-label": COLS[3] }, ""),
+        el("td", { "data-label": COLS[4] }, n.article || ""), el("td", { class: "muted", "data-label": COLS[5] }, why)));
       if (slot) slot.append(badge("absent", "not present"), el("span", { class: "muted small" }, why));
       continue;
     }
     for (const i of insts) {
-      const hist = (i.history || []).filter((c) => c.date <= st.as_of);
-      const since = hist.length ? hist[hist.length - 1].date : i.created_on;
+      // The day it entered its state, as the server (and the command line) says: a further breach is a
+      // finding, not a change, and does not move it.
+      const since = i.since || i.created_on;
       const row = el("tr", { "data-instance": i.id, "data-norm": n.id, "data-state": i.state,
                              class: changed.has(i.id) ? "changed" : null },
-        el("td", {}, i.id), el("td", {}, badge(i.state)), el("td", { class: "date" }, since),
-        el("td", {}, `${i.bearer} → ${i.counterparty}`), el("td", {}, i.article || ""),
-        el("td", {}, i.summary + (i.deadline ? ` (deadline ${i.deadline})` : "")));
+        el("td", { "data-label": COLS[0] }, i.id), el("td", { "data-label": COLS[1] }, badge(i.state)),
+        el("td", { class: "date", "data-label": COLS[2] }, since),
+        el("td", { "data-label": COLS[3] }, `${i.bearer} → ${i.counterparty}`),
+        el("td", { "data-label": COLS[4] }, i.article || ""),
+        el("td", { "data-label": COLS[5] }, i.summary + (i.deadline ? ` (deadline ${i.deadline})` : "")));
       tbody.append(row);
       if (slot) slot.append(el("span", { "data-instance": i.id }, `${i.bearer}: `, badge(i.state)));
     }
@@ -331,6 +348,7 @@ async function loadChart() {
     S.chartKey = key;
     // The server escapes every value in the SVG; it is markup we trust.
     $("chart").innerHTML = data.svg;
+    $("chart").dataset.treaty = p.treaty;
     const svg = $("chart").querySelector("svg");
     if (svg) svg.addEventListener("click", chartClick);
     moveCursor();
@@ -390,7 +408,11 @@ $("slider").addEventListener("input", () => {
   if (!S.range) return;
   go(fromDays(toDays(S.range.start) + Number($("slider").value)));
 });
-$("date-input").addEventListener("change", () => { if ($("date-input").value) go($("date-input").value); });
+$("date-input").addEventListener("change", () => {
+  const day = isoDay($("date-input").value);
+  if (day) { clearError(); go(day); }
+  else showError(`"${$("date-input").value}" is not a date: write it YYYY-MM-DD`);
+});
 for (const b of document.querySelectorAll("button.step")) {
   b.addEventListener("click", () => { if (S.on) go(fromDays(toDays(S.on) + Number(b.dataset.step))); });
 }
@@ -472,7 +494,7 @@ function renderDiff(data) {
     if (!items.length) return;
     const ul = el("ul", { "data-changes": attr });
     for (const c of items.slice(0, 40)) {
-      ul.append(el("li", {}, `${c.date} ${c.subject}: ${c.before} → `, badge(c.after), ` (${c.because})`));
+      ul.append(el("li", {}, `${c.date} ${c.label || c.subject}: ${c.before} → `, badge(c.after), ` (${c.because})`));
     }
     if (items.length > 40) ul.append(el("li", { class: "muted" }, `… and ${items.length - 40} more`));
     box.append(el("p", {}, el("strong", {}, title)), ul);
@@ -485,8 +507,10 @@ $("event-form").addEventListener("submit", async (evt) => {
   evt.preventDefault();
   let attributes;
   try { attributes = readAttributes($("ev-attributes").value); } catch (e) { showError(e.message); return; }
+  const written = $("ev-date").value.trim();
+  if (written && !isoDay(written)) { showError(`"${written}" is not a date: write it YYYY-MM-DD`); return; }
   const event = {
-    date: $("ev-date").value || S.on,
+    date: written || S.on,
     type: $("ev-type").value,
     actors: $("ev-actors").value.trim(),
     targets: $("ev-targets").value.trim(),
@@ -528,15 +552,36 @@ $("save-form").addEventListener("submit", async (evt) => {
 
 // ---- choosing inputs ----------------------------------------------------------------------
 
+// A timeline for the chosen treaty: the one chosen when its events name the treaty, else the first that
+// does; none when no timeline does, with a note that says why.
+function pickTimeline() {
+  const note = $("timeline-note");
+  note.hidden = true;
+  note.textContent = "";
+  if (!S.info) return;
+  const usable = S.info.timelines || [];
+  const select = $("timeline");
+  if (usable.includes(select.value)) return;
+  if (usable.length) {
+    select.value = usable[0];
+  } else {
+    select.value = "none";
+    note.textContent = S.info.timeline_note || "No timeline names this treaty: it is shown with no events.";
+    note.hidden = false;
+  }
+}
+
 $("treaty").addEventListener("change", async () => {
   S.extra = [];
   S.range = null;
   S.on = null;
   renderAdded();
+  clearError();
   try { await loadTreaty(); } catch (e) { showError(e.message); }
+  pickTimeline();
   await update({ chart: true });
 });
-$("timeline").addEventListener("change", () => update({ chart: true }));
+$("timeline").addEventListener("change", () => { $("timeline-note").hidden = true; update({ chart: true }); });
 $("reading").addEventListener("change", () => update({ chart: true }));
 $("pick").addEventListener("submit", (evt) => { evt.preventDefault(); update({ chart: true }); });
 
@@ -552,6 +597,7 @@ async function start() {
   }
   if (!$("treaty").value) { showError("no treaty files in the treaties folder"); return; }
   try { await loadTreaty(); } catch (e) { showError(e.message); }
+  if (!url.get("timeline")) pickTimeline();  // a timeline named in the address is kept, right or wrong
   const ok = await update({ chart: true });
   if (!ok && S.on) {
     // A bad date in the address: fall back to the default date.
