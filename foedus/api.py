@@ -21,6 +21,7 @@ from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap
 from foedus.parse.timeline import read_timeline
 from foedus.report import json_report
+from foedus.report.words import TreatyWords
 
 
 @dataclass
@@ -38,6 +39,37 @@ class Session:
     _starts: list[date] = field(default_factory=list, repr=False)
     _spans: list[tuple[date, date, dict[str, Any]]] = field(default_factory=list, repr=False)
     _prepared: Prepared | None = field(default=None, repr=False)
+    _words: TreatyWords | None = field(default=None, repr=False)
+
+    @property
+    def words(self) -> TreatyWords:
+        """The treaty's words (states, events, duties) for this timeline."""
+        if self._words is None:
+            self._words = TreatyWords(self.compiled, self.timeline)
+        return self._words
+
+    @property
+    def timeline_given(self) -> bool:
+        return self.timeline.id != "no events"
+
+    def entry_later(self, o: Outcome) -> date | None:
+        """When the treaty is not in force on ``o``'s date for want of acts on record by then: the day the
+        whole record brings it into force, if it does (None otherwise)."""
+        lc = o.lifecycle
+        if lc.in_force or lc.entry_into_force is not None or lc.entry_pending is None or not self.timeline.events:
+            return None
+        last = self.timeline.events[-1].date
+        if last <= o.as_of:
+            return None
+        return self.outcome(last).lifecycle.entry_into_force
+
+    def status_dict(self, o: Outcome) -> dict[str, Any]:
+        """``o`` as the JSON of ``status`` gives it, with its words."""
+        return json_report.status_dict(o, self.words, timeline_given=self.timeline_given, later=self.entry_later(o))
+
+    def run_dict(self, o: Outcome) -> dict[str, Any]:
+        """``o`` as the JSON of ``run`` gives it, with its words."""
+        return json_report.run_dict(o, self.words, timeline_given=self.timeline_given, later=self.entry_later(o))
 
     def outcome(self, on: date | str) -> Outcome:
         day = as_date(on)
@@ -47,14 +79,14 @@ class Session:
 
     def status_at(self, on: date) -> dict[str, Any]:
         if self._prepared is not None and self._prepared.covers(on):
-            return json_report.status_dict(self._prepared.outcome(on))
+            return self.status_dict(self._prepared.outcome(on))
         i = bisect_right(self._starts, on) - 1
         if i >= 0:
             start, end, cached = self._spans[i]
             if on < end:
                 return {**cached, "as_of": on.isoformat()}
         outcome = self.outcome(on)
-        data = json_report.status_dict(outcome)
+        data = self.status_dict(outcome)
         start, end = self._span(outcome)
         j = bisect_right(self._starts, start)
         self._starts.insert(j, start)
@@ -106,7 +138,7 @@ class Session:
         return self.status_at(as_date(on))
 
     def run(self, on: date | str) -> dict[str, Any]:
-        return json_report.run_dict(self.outcome(on))
+        return self.run_dict(self.outcome(on))
 
 
 def as_date(value: date | str, what: str = "--on") -> date:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from foedus.compile.conditions import Cite, Part
+
+__all__ = ["Change", "Cite", "Finding", "InvalidAct", "LifecycleResult", "NormInstance", "Notice", "Outcome", "Part",
+           "PartyResult", "Term", "TermInfo", "TriggerCheck", "Version"]
+
 
 @dataclass(frozen=True)
 class Change:
@@ -113,6 +118,7 @@ class LifecycleResult:
     term_info: list[TermInfo] = field(default_factory=list)
     extension_fixed_since: date | None = None  # the next extension is certain since this day
     entry_pending: str | None = None  # what the rule of entry into force still waits for
+    entry_missing: tuple[str, ...] = ()  # the parties whose ratification it waits for (ratification by all)
     record_silent: bool = False  # the timeline records no act under this treaty at all
     end_kind: str | None = None  # how it ended: expiry, withdrawal, agreement, abrogation, …
     ended_outside_clauses: bool = False  # ended by an act the treaty's clauses do not provide for
@@ -137,6 +143,8 @@ class Finding:
     event: str
     verdict: str  # honoured | fulfilled | breached | undetermined | discharged
     says: str
+    act: str | None = None  # what the act pattern says the act is (None: the pattern does not say)
+    unknown: tuple[Part, ...] = ()  # undetermined: the parts of the pattern's condition the record leaves open
 
 
 @dataclass
@@ -173,6 +181,7 @@ class TriggerCheck:
     verdict: str  # "not triggered" | "undetermined" | "treaty not in force"
     false_parts: tuple[str, ...]
     unknown_parts: tuple[str, ...]
+    parts: tuple[Part, ...] = ()  # the false and unknown parts, with the values and facts behind each
 
 
 @dataclass

@@ -9,13 +9,76 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foedus.evaluate.results import Outcome
 from foedus.report.json_report import plain
+from foedus.report.words import term_words, type_words, value_words
+
+if TYPE_CHECKING:
+    from foedus.report.words import TreatyWords
+
+_FIELD_WORDS = {"state": "state", "in_force": "in force", "entry_into_force": "entry into force",
+                "expires_on": "expires on", "ends_on": "ends on", "end_reason": "why it ends",
+                "notice_deadline": "notice deadline"}
 
 
-def compare(a: Outcome, b: Outcome) -> dict[str, Any]:
+def compare(a: Outcome, b: Outcome, tw: TreatyWords | None = None, *, timeline_given: bool = True) -> dict[str, Any]:
+    """Every difference as of the date (see the module docstring). With ``tw`` (the treaty's words), each
+    difference also in words (``said``), and ``not_in_force`` when neither reading has it in force for want of
+    acts on record."""
+    data = _compare(a, b)
+    if tw is not None:
+        instances = {i.id: i for i in (*a.instances, *b.instances)}
+        for d in data["differences"]:
+            d["said"] = _said(d, tw, instances)
+        data["short_title"] = tw.title
+        found = tw.not_in_force(a.lifecycle, timeline_given) or tw.not_in_force(b.lifecycle, timeline_given)
+        data["not_in_force"] = found.record() if found is not None else None
+    return data
+
+
+def _said(d: dict[str, Any], tw: TreatyWords, instances: dict[str, Any]) -> dict[str, str]:
+    """One difference in words: its subject, what differs, and the two values."""
+    subject = tw.subject(d["subject"], instances)
+    what = str(d["what"])
+    a, b = d["a"], d["b"]
+
+    def term(value: Any) -> str:
+        if not isinstance(value, dict):
+            return value_words(value, tw.names) if value is not None else "none"
+        notice = f", notice by {value['notice_deadline']}" if value.get("notice_deadline") else ""
+        return f"{value['start']} to {value.get('end') or 'no fixed end'}{notice}"
+
+    def findings(value: Any) -> str:
+        if not value:
+            return "none"
+        return "; ".join(f"{day} {verdict} ({tw.event(eid, with_date=False)})" for day, eid, verdict in value)
+
+    if what in _FIELD_WORDS:
+        return {"subject": subject, "what": _FIELD_WORDS[what], "a": value_words(a, tw.names),
+                "b": value_words(b, tw.names)}
+    if what.startswith("term "):
+        number = int(what.split()[1])
+        return {"subject": subject, "what": term_words(number), "a": term(a), "b": term(b)}
+    if what.startswith("notice "):
+        _, eid, _, _, term_number = what.split(" ", 4)
+        return {"subject": subject, "what": f"{tw.event(eid)}, as notice for the {term_words(int(term_number))}",
+                "a": value_words(a) if a is not None else "no such term", "b": value_words(b) if b is not None
+                else "no such term"}
+    if what == "findings":
+        return {"subject": subject, "what": "acts weighed", "a": findings(a), "b": findings(b)}
+    if what.startswith("trigger by "):
+        eid = what.removeprefix("trigger by ")
+        return {"subject": subject if subject != d["subject"] else tw.norm(d["subject"]).capitalize(),
+                "what": f"set off by {tw.event(eid)}", "a": str(a), "b": str(b)}
+    if what == "exists":
+        return {"subject": subject, "what": "exists", "a": f"yes ({d.get('state_a')})" if a else "no",
+                "b": f"yes ({d.get('state_b')})" if b else "no"}
+    return {"subject": subject, "what": type_words(what), "a": value_words(a, tw.names), "b": value_words(b, tw.names)}
+
+
+def _compare(a: Outcome, b: Outcome) -> dict[str, Any]:
     diffs: list[dict[str, Any]] = []
     la, lb = a.lifecycle, b.lifecycle
     for field in ("state", "in_force", "entry_into_force", "expires_on", "ends_on", "end_reason", "notice_deadline"):
