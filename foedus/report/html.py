@@ -28,7 +28,7 @@ from foedus.evaluate.results import NormInstance, Outcome, TriggerCheck
 from foedus.model.events import Event, Timeline
 from foedus.model.treaty import Article, Norm, ReadingPoint, Treaty
 from foedus.report.compare import Divergence, divergences
-from foedus.report.words import TreatyWords, capital, listing, term_words, type_words
+from foedus.report.words import TreatyWords, capital, listing, term_words, type_words, value_words
 
 __all__ = [
     "STATE_COLOURS",
@@ -1135,7 +1135,7 @@ def _events_table(v: View, as_of: date) -> str:
         return '<p class="muted">The timeline has no events.</p>'
     rows = []
     for e in v.events:
-        attrs = "; ".join(f"{k}: {val}" for k, val in e.attributes.items())
+        attrs = "; ".join(f"{type_words(k)}: {value_words(val, v.words.names)}" for k, val in e.attributes.items())
         note = f'<br><span class="src">note: {esc(e.note)}</span>' if e.note else ""
         used = e.date <= as_of
         rows.append(

@@ -100,7 +100,7 @@ def render_status(d: dict[str, Any], verbose: bool = False) -> str:
     said = d.get("invalid_acts_said") or [f"{a['date']} {a['type']} by {a['actor']}: {a['reason']}"
                                           for a in d["invalid_acts"]]
     for line, a in zip(said, d["invalid_acts"], strict=False):
-        console.print(f"[red]invalid act[/red] {_e(line)}" + (f" [{_e(a['event'])}]" if verbose else ""))
+        console.print(f"[red]invalid act[/red] {_e(line)}" + (f" \\[{_e(a['event'])}]" if verbose else ""))
     return buf.getvalue()
 
 
@@ -133,7 +133,7 @@ def render_run(ct: CompiledTreaty, o: Outcome, d: dict[str, Any], tw: TreatyWord
         console.print(f"  {term_words(t.number)}: {t.start} → {t.end or 'no fixed end'}{notice}")
     for n in lc.notices:
         console.print(f"  notice {n.date} by {_e(names.bearer(n.party))}: {_s(n.verdict)} — {_e(n.effect)}"
-                      + (f" [{_e(n.event)}]" if verbose else ""))
+                      + (f" \\[{_e(n.event)}]" if verbose else ""))
     if lc.ends_on:
         ending = f"ends on {lc.ends_on} ({_e(lc.end_reason)})"
     elif lc.expires_on:
@@ -163,7 +163,7 @@ def render_run(ct: CompiledTreaty, o: Outcome, d: dict[str, Any], tw: TreatyWord
             checks = [c for c in o.trigger_checks if c.norm == cn.id]
             label = capital(tw.labels.get(cn.id, cn.id))
             console.print(f"  {_e(label)} ({cn.norm.kind}): {_e(cn.norm.summary)}"
-                          + (f" [{_e(cn.id)}]" if verbose else ""))
+                          + (f" \\[{_e(cn.id)}]" if verbose else ""))
             if verbose and cn.trigger_when is not None:
                 console.print(f"    trigger: {_e(cn.trigger_when.text)}")
             if not cn.exists:
@@ -171,16 +171,16 @@ def render_run(ct: CompiledTreaty, o: Outcome, d: dict[str, Any], tw: TreatyWord
             for i in insts:
                 console.print(f"    {_e(tw.instance(i))}: {_s(i.state)}" + (f" (deadline {i.deadline})" if i.deadline
                                                                              else "")
-                              + (f" [{_e(i.id)}]" if verbose else ""))
+                              + (f" \\[{_e(i.id)}]" if verbose else ""))
                 for f in i.findings:
                     console.print(f"      {f.date} {_s(f.verdict)}: {_e(tw.finding(f))} — {_e(tw.event(f.event))}"
-                                  + (f" [{_e(f.event)}]" if verbose else ""))
+                                  + (f" \\[{_e(f.event)}]" if verbose else ""))
                     if verbose and f.verdict == "undetermined":
                         console.print(f"        {_e(f.says)}")
             for check in checks:
                 why = tw.check(check)
                 console.print(f"    {_e(tw.event(check.event))}: {_s(check.verdict)}" + (f" — {_e(why)}" if why else "")
-                              + (f" [{_e(check.event)}]" if verbose else ""))
+                              + (f" \\[{_e(check.event)}]" if verbose else ""))
                 if verbose and (check.false_parts or check.unknown_parts):
                     code = [f"false: {p}" for p in check.false_parts] + [f"unknown: {p}" for p in check.unknown_parts]
                     console.print(f"      {_e('; '.join(code))}")
@@ -195,7 +195,7 @@ def render_run(ct: CompiledTreaty, o: Outcome, d: dict[str, Any], tw: TreatyWord
         for a in o.invalid_acts:
             where = f" (Art. {_e(a.article)})" if a.article else ""
             console.print(f"  {_e(tw.event(a.event))}: {_e(a.reason)}{where}"
-                          + (f" [{_e(a.event)}]" if verbose else ""))
+                          + (f" \\[{_e(a.event)}]" if verbose else ""))
     return buf.getvalue()
 
 
@@ -230,7 +230,7 @@ def render_compare(d: dict[str, Any], verbose: bool = False) -> str:
 def _event_lines(console: Console, evs: list[dict[str, Any]], verbose: bool) -> None:
     for e in evs:
         console.print(f"  {_e(e.get('title') or e['id'])} — source: {_e(e['source'] or 'none')}"
-                      + (f" [{_e(e['id'])}; {_e(e['where'])}]" if verbose else ""))
+                      + (f" \\[{_e(e['id'])}; {_e(e['where'])}]" if verbose else ""))
 
 
 def _article(console: Console, a: dict[str, Any] | None) -> None:
@@ -242,7 +242,7 @@ def render_explain(d: dict[str, Any], verbose: bool = False) -> str:
     console, buf = _console()
     subject = d.get("subject") or d["item"]
     console.print(f"[bold]{_e(subject)}[/bold] as of {d['as_of']} (reading: {_e(d['reading']['name'])})"
-                  + (f" [{_e(d['item'])}]" if verbose and subject != d["item"] else ""))
+                  + (f" \\[{_e(d['item'])}]" if verbose and subject != d["item"] else ""))
     if d.get("not_in_force"):
         console.print(_e(d["not_in_force"]["sentence"]))
 
@@ -251,7 +251,7 @@ def render_explain(d: dict[str, Any], verbose: bool = False) -> str:
             i = x["instance"]
             owes = f"{i.get('bearer_name') or i['bearer']} owes {i.get('counterparty_name') or i['counterparty']}"
             console.print(f"[bold]{_e(i.get('label') or i['id'])}[/bold]: {_s(i['state'])} — {_e(owes)}"
-                          + (f" [{_e(i['id'])}]" if verbose else ""))
+                          + (f" \\[{_e(i['id'])}]" if verbose else ""))
             if x.get("says"):
                 console.print(f"  {_e(x['says'])}")
             console.print("events:")
@@ -273,7 +273,7 @@ def render_explain(d: dict[str, Any], verbose: bool = False) -> str:
                 for f in i["findings"]:
                     console.print(f"  {f['date']} {_s(f['verdict'])}: {_e(f.get('sentence') or f['says'])}"
                                   + (f" — {_e(f['event_title'])}" if f.get("event_title") else "")
-                                  + (f" [{_e(f['event'])}]" if verbose else ""))
+                                  + (f" \\[{_e(f['event'])}]" if verbose else ""))
             console.print("text:")
             _article(console, x["article"])
         for c in d.get("trigger_checks", []):
@@ -306,7 +306,7 @@ def render_explain(d: dict[str, Any], verbose: bool = False) -> str:
             until = f" until {p['bound_until']}" if p["bound_until"] else ""
             console.print(f"  {_e(p['name'])}: {_e(p['state'])}"
                           + (f", bound from {p['bound_from']}{until}" if p["bound_from"] else "")
-                          + f" — {_e(p['reason'])}" + (f" [{_e(p['party'])}]" if verbose else ""))
+                          + f" — {_e(p['reason'])}" + (f" \\[{_e(p['party'])}]" if verbose else ""))
         console.print("events:")
         _event_lines(console, d["events"], verbose)
         console.print("changes:")
@@ -331,7 +331,8 @@ def render_explain(d: dict[str, Any], verbose: bool = False) -> str:
 def _check_line(console: Console, c: dict[str, Any], verbose: bool) -> None:
     said = c.get("said") or {}
     console.print(f"  {_e(said.get('event') or c['event'])}: {_s(c['verdict'])}"
-                  + (f" — {_e(said['why'])}" if said.get("why") else "") + (f" [{_e(c['event'])}]" if verbose else ""))
+                  + (f" — {_e(said['why'])}" if said.get("why") else "")
+                  + (f" \\[{_e(c['event'])}]" if verbose else ""))
     if verbose and (c["false_parts"] or c["unknown_parts"]):
         code = [f"false: {p}" for p in c["false_parts"]] + [f"unknown: {p}" for p in c["unknown_parts"]]
         console.print(f"    {_e('; '.join(code))}")
