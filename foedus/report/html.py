@@ -1261,7 +1261,14 @@ def _summary(v: View) -> str:
     for i in o.instances:
         counts[i.state] = counts.get(i.state, 0) + 1
     cells.append(cell("norm instances", ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"))
-    return '<div class="summary">' + "".join(cells) + "</div>"
+    return '<div class="summary">' + "".join(cells) + "</div>" + _not_in_force(v)
+
+
+def _not_in_force(v: View) -> str:
+    """Why the treaty is not in force when the record lacks the acts that would bring it into force (the
+    sentence every command says, foedus.report.words.not_in_force)."""
+    found = v.words.not_in_force(v.outcome.lifecycle, v.session.timeline_given, v.session.entry_later(v.outcome))
+    return f'<p class="not-in-force"><strong>{esc(found.sentence())}</strong></p>' if found is not None else ""
 
 
 def render_views(views: Sequence[View], as_of: date, *, treaty_file: str | Path | None = None,
