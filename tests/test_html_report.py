@@ -82,8 +82,8 @@ def test_events_are_marks_with_tooltips(report_1990: str) -> None:
     assert len(events) == 21
     assert {"data-date": "1960-07-16"}.items() <= next(e for e in events if e["data-type"] == "assistance_withdrawn"
                                                         ).items()
-    # The tooltip names type, date and source.
-    assert "1960-07-16 · assistance_withdrawn" in report_1990
+    # The tooltip names the event (its type and states in words, its date) and its source.
+    assert "Assistance withdrawn by the USSR from the PRC, 1960-07-16" in report_1990
     assert "source: Soviet note of 16 July 1960 recalling all Soviet experts" in report_1990
 
 
@@ -114,7 +114,7 @@ def test_articles_show_norm_states_as_of_the_date() -> None:
     assert "violated" in states and "active" in states
     text = page.all_text()
     assert "Both High Contracting Parties undertake jointly" in text  # Article I, verbatim
-    assert "no instance as of 1965-06-01: triggered by armed_attack" in text  # mutual assistance
+    assert "no instance as of 1965-06-01: set off by an armed attack by Japan" in text  # mutual assistance
     # While the end is open, the expiry is the current term's end, marked as not certain.
     (expiry,) = page.marks("expiry")
     assert expiry["data-date"] == "1980-04-11" and expiry["data-certain"] == "false"
@@ -134,8 +134,10 @@ def test_markup_in_model_and_timeline_is_text() -> None:
     text = page.all_text()
     for needle in ("<script>alert(1)</script>", "<img src=x onerror=alert(9)>", "<b onclick=alert(10)>this</b>",
                    'Kingdom of Beta "><svg onload=alert(7)>', "<img src=x onerror=alert(24)> An alliance",
-                   "Is <script>alert(11)</script> a question?", 'evil"onmouseover="alert(13)/ALPHA'):
+                   "Is <script>alert(11)</script> a question?"):
         assert needle in text, needle
+    # ids are no text of the page, but attributes, where markup in them stays a value
+    assert 'evil"onmouseover="alert(13)/ALPHA' in {a.get("data-instance") for _, a in page.elements}
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
 
 
