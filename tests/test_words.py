@@ -283,3 +283,40 @@ def test_the_world_commands_say_it_in_the_same_words() -> None:
     data = json.loads(cli("world", "in-force", "-t", SEED, "--on", "1955-06-10", "--json"))
     single = json.loads(cli("status", SEED, "--on", "1955-06-10", "--json"))
     assert data["not_in_force"] == [single["not_in_force"]]
+
+
+# --- every model explains itself --------------------------------------------------------------------------
+
+
+def _unsaid(treaty: Any) -> list[str]:
+    """The triggers and act patterns of a model without a `says` sentence."""
+    out = []
+    for n in treaty.norms:
+        if n.trigger is not None and not n.trigger.says:
+            out.append(f"{n.id}: trigger")
+        for kind in ("fulfilled_by", "honoured_by", "violated_by", "discharged_by", "ends_with"):
+            out += [f"{n.id}: {kind}[{i}]" for i, act in enumerate(getattr(n, kind)) if not act.says]
+    return out
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "treaties").glob("*.md")), ids=lambda p: p.name)
+def test_every_trigger_and_act_of_the_repository_models_says_what_it_is(path: Path) -> None:
+    from foedus.model.load import load_treaty
+
+    treaty, _ = load_treaty(path)
+    assert _unsaid(treaty) == []
+    assert all(n.summary for n in treaty.norms)
+
+
+def test_the_atop_import_writes_its_sentences(tmp_path: Path) -> None:
+    from test_plain_output import ATOP_HEADER, ATOP_ROWS
+
+    from foedus.importers.atop import import_atop
+
+    path = tmp_path / "alliances.csv"
+    path.write_text("\n".join([ATOP_HEADER, *ATOP_ROWS]) + "\n", encoding="utf-8")
+    models = import_atop(path)
+    assert len(models) == len(ATOP_ROWS)
+    for atopid in (9001, 9003, 9005):
+        treaty = models.model(atopid)
+        assert treaty.norms and _unsaid(treaty) == []
