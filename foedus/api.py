@@ -24,6 +24,7 @@ from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap
 from foedus.parse.timeline import build_timeline, read_timeline, with_changes
 from foedus.report import json_report
+from foedus.report.words import TreatyWords
 
 _SPANS_KEPT = 4096  # statuses a prepared session keeps rendered (a long record has more spans)
 
@@ -53,12 +54,43 @@ class Session:
     # a what-if: (the first day its change can affect, the session it changes)
     _changes: tuple[date, Session] | None = field(default=None, repr=False)
     _facts: TimelineFacts | None = field(default=None, repr=False)
+    _words: TreatyWords | None = field(default=None, repr=False)
     checkpoint_days: int = CHECKPOINT_DAYS
 
     def _timeline_facts(self) -> TimelineFacts:
         if self._facts is None:
             self._facts = timeline_facts(self.timeline)
         return self._facts
+
+    @property
+    def words(self) -> TreatyWords:
+        """The treaty's words (states, events, duties) for this timeline."""
+        if self._words is None:
+            self._words = TreatyWords(self.compiled, self.timeline)
+        return self._words
+
+    @property
+    def timeline_given(self) -> bool:
+        return self.timeline.id != "no events"
+
+    def entry_later(self, o: Outcome) -> date | None:
+        """When the treaty is not in force on ``o``'s date for want of acts on record by then: the day the
+        whole record brings it into force, if it does (None otherwise)."""
+        lc = o.lifecycle
+        if lc.in_force or lc.entry_into_force is not None or lc.entry_pending is None or not self.timeline.events:
+            return None
+        last = self.timeline.events[-1].date
+        if last <= o.as_of:
+            return None
+        return self.outcome(last).lifecycle.entry_into_force
+
+    def status_dict(self, o: Outcome) -> dict[str, Any]:
+        """``o`` as the JSON of ``status`` gives it, with its words."""
+        return json_report.status_dict(o, self.words, timeline_given=self.timeline_given, later=self.entry_later(o))
+
+    def run_dict(self, o: Outcome) -> dict[str, Any]:
+        """``o`` as the JSON of ``run`` gives it, with its words."""
+        return json_report.run_dict(o, self.words, timeline_given=self.timeline_given, later=self.entry_later(o))
 
     def outcome(self, on: date | str) -> Outcome:
         day = as_date(on)
@@ -123,8 +155,10 @@ class Session:
             cached = self._by_step.get(step)
             if cached is None:
                 if self._whole is None:  # each instance's record as it ends, rendered once
-                    self._whole = {id(r): json_report.instance_dict(r) for r in prepared.instances}
-                cached = json_report.status_dict(prepared.outcome(on), self._whole)
+                    self._whole = {id(r): json_report.instance_dict(r, self.words) for r in prepared.instances}
+                o = prepared.outcome(on)
+                cached = json_report.status_dict(o, self.words, timeline_given=self.timeline_given,
+                                                 later=self.entry_later(o), whole=self._whole)
                 if len(self._by_step) >= _SPANS_KEPT:
                     self._by_step.pop(next(iter(self._by_step)))
                 self._by_step[step] = cached
@@ -135,7 +169,7 @@ class Session:
             if on < end:
                 return {**cached, "as_of": on.isoformat()}
         outcome = self.outcome(on)
-        data = json_report.status_dict(outcome)
+        data = self.status_dict(outcome)
         start, end = self._span(outcome)
         j = bisect_right(self._starts, start)
         self._starts.insert(j, start)
@@ -189,7 +223,7 @@ class Session:
         return self.status_at(as_date(on))
 
     def run(self, on: date | str) -> dict[str, Any]:
-        return json_report.run_dict(self.outcome(on))
+        return self.run_dict(self.outcome(on))
 
 
 def as_date(value: date | str, what: str = "--on") -> date:

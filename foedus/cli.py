@@ -164,12 +164,12 @@ def validate(treaty: TreatyArg, text_file: Annotated[Path | None, typer.Option(
 @app.command(cls=Command, epilog=f"Example: foedus status {_T} -e {_E} --on 1979-06-01")
 @guarded
 def status(treaty: TreatyArg, on: OnOpt, events: EventsOpt = None, added: AddEventOpt = None,
-           reading: ReadingOpt = None, as_json: JsonOpt = False) -> None:
+           reading: ReadingOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = False) -> None:
     """Status as of a date: in force or not, current term, next deadline, every duty per party."""
     day = _day(on)
     session = _sessions(treaty, events, added, [reading])[0]
     data = session.status(day)
-    _emit(data, as_json, lambda: _text().render_status(data))
+    _emit(data, as_json, lambda: _text().render_status(data, verbose))
 
 
 @app.command(cls=Command, epilog=f"Example: foedus run {_T} -e {_E}")
@@ -177,15 +177,13 @@ def status(treaty: TreatyArg, on: OnOpt, events: EventsOpt = None, added: AddEve
 def run(treaty: TreatyArg, events: EventsOpt = None, added: AddEventOpt = None,
         on: Annotated[str | None, typer.Option("--on", metavar="YYYY-MM-DD", help=(
             "The as-of date (default: the last event, or the treaty's certain end when later)."))] = None,
-        reading: ReadingOpt = None, as_json: JsonOpt = False) -> None:
+        reading: ReadingOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = False) -> None:
     """Run a timeline: every state change, every triggered duty and its outcome, article by article."""
-    from foedus.report import json_report
-
     session = _sessions(treaty, events, added, [reading])[0]
     when = _day(on) if on else _default_on(session)
     outcome = session.outcome(when)
-    data = json_report.run_dict(outcome)
-    _emit(data, as_json, lambda: _text().render_run(session.compiled, outcome, data))
+    data = session.run_dict(outcome)
+    _emit(data, as_json, lambda: _text().render_run(session.compiled, outcome, data, session.words, verbose))
 
 
 @app.command(cls=Command, epilog=(
@@ -195,15 +193,16 @@ def run(treaty: TreatyArg, events: EventsOpt = None, added: AddEventOpt = None,
 def explain(treaty: TreatyArg, item: Annotated[str, typer.Argument(metavar="ITEM", help=(
         "What to explain: `treaty`, a norm id, a norm instance id (as `status` lists them) or an event id."))],
         on: OnOpt, events: EventsOpt = None, added: AddEventOpt = None, reading: ReadingOpt = None,
-        as_json: JsonOpt = False) -> None:
+        as_json: JsonOpt = False, verbose: VerboseOpt = False) -> None:
     """Explain one result: the events, the rule and the article text behind it."""
     from foedus.report.explain import explain as do_explain
 
     day = _day(on)
     session = _sessions(treaty, events, added, [reading])[0]
     outcome = session.outcome(day)
-    data = do_explain(session.compiled, session.timeline, outcome, item)
-    _emit(data, as_json, lambda: _text().render_explain(data))
+    data = do_explain(session.compiled, session.timeline, outcome, item, session.words,
+                      timeline_given=session.timeline_given, later=session.entry_later(outcome))
+    _emit(data, as_json, lambda: _text().render_explain(data, verbose))
 
 
 @app.command(cls=Command, epilog=f"Example: foedus compare {_T} -e {_E} --on 1990-01-01 -r default -w from-signature")
@@ -213,14 +212,15 @@ def compare(treaty: TreatyArg, on: OnOpt,
                 "Reading A: a named reading or POINT=OPTION; repeat to combine."))],
             other: Annotated[list[str], typer.Option("--with", "-w", metavar="NAME", help=(
                 "Reading B, given the same way."))],
-            events: EventsOpt = None, added: AddEventOpt = None, as_json: JsonOpt = False) -> None:
+            events: EventsOpt = None, added: AddEventOpt = None, as_json: JsonOpt = False,
+            verbose: VerboseOpt = False) -> None:
     """Run one timeline under two readings and show exactly where the outcomes differ, and from when."""
     from foedus.report.compare import compare as do_compare
 
     when = _day(on)
-    sa, sb = _sessions(treaty, events, added, [reading, other])
-    data = do_compare(sa.outcome(when), sb.outcome(when), sa.compiled.treaty, sa.timeline.states)
-    _emit(data, as_json, lambda: _text().render_compare(data))
+    first, second = _sessions(treaty, events, added, [reading, other])
+    data = do_compare(first.outcome(when), second.outcome(when), first.words, timeline_given=first.timeline_given)
+    _emit(data, as_json, lambda: _text().render_compare(data, verbose))
 
 
 @app.command(cls=Command, epilog=f"Example: foedus readings {_T}")

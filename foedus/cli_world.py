@@ -464,11 +464,18 @@ def world_status(treaty_id: Annotated[str, typer.Argument(metavar="TREATY_ID", h
     # The other treaties give this one its facts (who is allied with whom): say which never count.
     missing = [found for tid in world.treaty_ids
                if tid != treaty_id and (found := why_not_in_force(world, tid, given)) is not None]
-    data = json_report.status_dict(outcome)
+    from foedus.report.words import Names, TreatyWords
+
+    def title_of(tid: str) -> str | None:
+        model = world.compiled.get(tid)
+        return (model.treaty.short_title or model.treaty.title) if model is not None else None
+
+    words = TreatyWords(world.compiled[treaty_id], world.timeline, title_of, Names(world.registry))
+    data = json_report.status_dict(outcome, words, timeline_given=given)
     data["world_not_in_force"] = [n.record() for n in missing]
     if as_json:
         sys.stdout.write(json_report.dumps(data))
     else:
-        sys.stdout.write(text.render_status(data))
+        sys.stdout.write(text.render_status(data, verbose))
         for n in missing:
             print(f"warning: {n.sentence(verbose)}")

@@ -519,8 +519,13 @@ def generate() -> str:
     from foedus.scenarios import runner
 
     out += ["## Timelines", "", _docstring(timeline_module.__doc__), "",
-            "Every event should cite its `source`; an event may carry an `id` (stable, used everywhere) and",
-            "a `note`.", "", "## Scenario files", "", _docstring(runner.__doc__), "",
+            "Every event should cite its `source`; an event may carry an `id` (stable, used everywhere), a",
+            "`title` (what historians call it, e.g. `Sino-Japanese Treaty of Peace and Friendship`) and a `note`.",
+            "Without a `title`, an event is named from its type, its states and its date (`Ratification by the",
+            "USSR, 1950-04-11`). Without an `id`, its id is made of its date, its type and its first actor",
+            "(`1950-04-11-ratification-USSR`), with a suffix (`-2`) where two events would share one; never of",
+            "its line, so that it stays the same when the file is edited elsewhere. The line stays in the JSON",
+            "(`file`, `line`) and in `--verbose`.", "", "## Scenario files", "", _docstring(runner.__doc__), "",
             "## Writing a multilateral treaty", "",
             "A complete example (an invented treaty, so that nothing in it is mistaken for a record): three",
             "negotiating states and one that accedes later, entry into force on the deposit of the second",

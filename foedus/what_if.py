@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from foedus.errors import FoedusError, Location
-from foedus.model.events import Event, State, Timeline, Vocabulary
+from foedus.model.events import Event, State, Timeline, Vocabulary, has_default_id
 
 __all__ = ["ADDED_SOURCE", "merge_timelines", "parse_added_event", "read_timelines"]
 
 ADDED_SOURCE = "what-if given on the command line"
-_OWN_FIELDS = ("id", "treaty", "source", "note")
+_OWN_FIELDS = ("id", "treaty", "title", "source", "note")
 _ROLES = {"actor": "actors", "actors": "actors", "target": "targets", "targets": "targets"}
 
 
@@ -90,7 +90,8 @@ def merge_timelines(timelines: Sequence[Timeline], added: Sequence[Event] = (),
                     vocab: Vocabulary | None = None) -> Timeline:
     """Several timelines and added events as one timeline, checked as one (no duplicated or contradictory
     events). A state declared in two files must be declared alike. An event id that an earlier file
-    already uses is prefixed with its own timeline's id (``other-timeline:L12``)."""
+    already uses is prefixed with its own timeline's id (``other-timeline:treaty-1951``); a default id
+(``1950-04-11-ratification-USSR``) another file already uses gets a suffix (``…-USSR-2``)."""
     from foedus.parse.timeline import build_timeline
 
     if len(timelines) == 1 and not added:
@@ -107,7 +108,9 @@ def merge_timelines(timelines: Sequence[Timeline], added: Sequence[Event] = (),
             states.setdefault(sid, state)
             declared.setdefault(sid, timeline.file or timeline.id)
         for event in timeline.events:
-            if event.id in ids:
+            if event.id in ids and has_default_id(event):
+                event = dataclasses.replace(event, id="")  # the merged timeline gives it a suffix
+            elif event.id in ids:
                 event = dataclasses.replace(event, id=f"{timeline.id}:{event.id}")
             ids.add(event.id)
             events.append(event)

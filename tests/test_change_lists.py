@@ -105,8 +105,10 @@ def test_a_tacit_extension_is_a_change_of_term() -> None:
     (session,) = open_sessions(TREATIES / "baghdad_pact_1955.md", TIMELINES / "baghdad_pact_1955.yaml", [None])
     o = session.outcome(date(1990, 1, 1))
     terms = [(c.date.isoformat(), c.before, c.after) for c in o.lifecycle.changes if c.subject == "term"]
-    assert terms == [("1960-04-15", "initial term", "extension 1"), ("1965-04-15", "extension 1", "extension 2"),
-                     ("1970-04-15", "extension 2", "extension 3"), ("1975-04-15", "extension 3", "extension 4")]
+    assert terms == [("1960-04-15", "first term", "first extension"),
+                     ("1965-04-15", "first extension", "second extension"),
+                     ("1970-04-15", "second extension", "third extension"),
+                     ("1975-04-15", "third extension", "fourth extension")]
     states = [(c.before, c.after) for c in o.lifecycle.changes if c.subject == "treaty"]
     # One change into the extended state; further extensions change the term only.
     assert states.count(("in force", "in force (extended)")) == 1
@@ -118,7 +120,7 @@ def test_a_tacit_extension_is_a_change_of_term() -> None:
     assert done.exit_code == 0, done.output
     listed = [(c["date"], c["subject"], c["before"], c["after"]) for c in json.loads(done.output)["changes"]
               if c["subject"] in ("treaty", "term") and c["date"] == "1965-04-15"]
-    assert listed == [("1965-04-15", "term", "extension 1", "extension 2")]
+    assert listed == [("1965-04-15", "term", "first extension", "second extension")]
 
 
 def test_a_further_breach_is_a_finding_not_a_change() -> None:

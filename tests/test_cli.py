@@ -96,12 +96,12 @@ def test_compare_shows_where_two_readings_differ() -> None:
     assert data["first_divergence"] == "1979-04-03"
     (notice,) = [d for d in data["first_divergence_detail"] if d["a"] == "timely"]
     assert (notice["a"], notice["b"], notice["on"]) == ("timely", "late", "1979-04-03")
-    assert notice["label"] == "Sino-Soviet Treaty of 1950" and "notice by PRC of 1979-04-03" in notice["aspect"]
+    assert notice["label"] == "Sino-Soviet Treaty of 1950" and "notice by the PRC of 1979-04-03" in notice["aspect"]
     ends = next(d for d in data["differences"] if d["what"] == "ends_on")
     assert (ends["a"], ends["b"], ends["on"]) == ("1980-04-11", "1985-02-14", None)
     # Subjects in words: a duty with its article and bearer, never a bare instance id.
     duty = next(d for d in data["differences"] if d["subject"] == "economic-cultural-ties/PRC")
-    assert duty["label"] == "Art. V — PRC: economic cultural ties"
+    assert duty["label"] == "Art. V — PRC: economic assistance"
 
 
 def test_compare_text_names_subjects_and_the_first_divergence() -> None:
@@ -111,7 +111,7 @@ def test_compare_text_names_subjects_and_the_first_divergence() -> None:
     out = " ".join(done.stdout.split())
     assert "The readings first diverge on 1979-04-03" in out
     assert "timely under A, late under B" in out
-    assert "Art. V — PRC: economic cultural ties" in out
+    assert "Art. V — PRC: economic assistance" in out
     assert "economic-cultural-ties/PRC" not in out  # ids only in --json
 
 

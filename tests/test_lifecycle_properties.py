@@ -253,7 +253,7 @@ def test_as_of_evaluation_is_deterministic(case: Case, offsets: list[int]) -> No
         first = status_json(one, day)
         assert first == status_json(one, day) == status_json(two, day)
         # the session's cached status agrees with evaluation from scratch
-        fresh = json_report.status_dict(evaluate(two.compiled, two.timeline, day))
+        fresh = two.status_dict(evaluate(two.compiled, two.timeline, day))
         assert json.dumps(one.status(day), sort_keys=True) == json.dumps(fresh, sort_keys=True)
 
 

@@ -189,7 +189,7 @@ def test_prepared_answers_agree_with_evaluation_from_scratch(case: Case, offsets
     session = session_of(case)
     for offset in offsets:
         day = SIGNED + timedelta(days=offset)
-        fresh = json_report.status_dict(evaluate(session.compiled, session.timeline, day))
+        fresh = session.status_dict(evaluate(session.compiled, session.timeline, day))
         assert json.dumps(session.status(day), sort_keys=True) == json.dumps(fresh, sort_keys=True)
 
 
@@ -201,5 +201,5 @@ def test_the_history_of_one_pass_agrees_with_evaluation_from_scratch(case: Case,
     days = [SIGNED + timedelta(days=offset) for offset in offsets]
     days += [e.date + timedelta(days=k) for e in session.timeline.events for k in (-1, 0, 1)]
     for day in days:
-        fresh = json_report.status_dict(evaluate(session.compiled, session.timeline, day))
+        fresh = session.status_dict(evaluate(session.compiled, session.timeline, day))
         assert json.dumps(session.status(day), sort_keys=True) == json.dumps(fresh, sort_keys=True)

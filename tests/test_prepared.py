@@ -12,7 +12,6 @@ import pytest
 
 from foedus.errors import FoedusError
 from foedus.evaluate import evaluate
-from foedus.report import json_report
 from foedus.scenarios.runner import load_scenario, open_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,5 +34,5 @@ def test_prepared_history_answers_as_evaluation_from_scratch(path: Path) -> None
     for e in session.timeline.events:
         days |= {e.date, e.date + timedelta(days=1)}
     for day in sorted(d for d in days if prepared.covers(d)):
-        fresh = json_report.status_dict(evaluate(session.compiled, session.timeline, day))
+        fresh = session.status_dict(evaluate(session.compiled, session.timeline, day))
         assert json.dumps(session.status(day), sort_keys=True) == json.dumps(fresh, sort_keys=True), day

@@ -10,7 +10,7 @@ import pytest
 
 from foedus.errors import FoedusError
 from foedus.scenarios import ScenarioResult, load_scenario, run_scenario_file
-from foedus.scenarios.runner import EVENT_ID_PREFIX, open_scenario
+from foedus.scenarios.runner import open_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "treaties" / "sino_soviet_1950.md"
@@ -126,8 +126,9 @@ def test_scenario_events_are_added_to_the_base_timeline(tmp_path: Path) -> None:
                  "expect:\n  - {on: 1955-06-01, in_force: true}\n")
     session = open_scenario(load_scenario(path))
     ids = [e.id for e in session.timeline.events]
-    assert f"{EVENT_ID_PREFIX}7" in ids and "L19" in ids
-    added = next(e for e in session.timeline.events if e.id == f"{EVENT_ID_PREFIX}7")
+    # Events without an id are named by date, type and first actor, never by their line.
+    assert "1955-06-01-armed-attack-IND" in ids and "1950-02-14-signature-USSR" in ids
+    added = next(e for e in session.timeline.events if e.id == "1955-06-01-armed-attack-IND")
     assert added.file == str(path) and added.line == 7 and added.actors == ("IND",)
     assert session.timeline.hypothetical and "IND" in session.timeline.states and "JPN" in session.timeline.states
 

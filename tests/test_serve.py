@@ -163,7 +163,9 @@ def test_what_if_events_change_the_status_in_memory_only(app: App) -> None:
     assert with_it["mutual-assistance/USSR/1962-05-01"] == "violated"
     assert not any(k.startswith("mutual-assistance") for k in {n["id"] for n in d["baseline"]["norms"]})
     assert {"id": "mutual-assistance/USSR/1962-05-01", "without": None, "with": "violated"} in d["diff"]["norms"]
-    assert any(c["subject"] == "mutual-assistance/USSR/1962-05-01" for c in d["diff"]["changes"]["only_with"])
+    assert any(c["subject"] == "mutual-assistance/USSR/1962-05-01"
+               and c["label"] == "Art. I — USSR: assistance if attacked by Japan or its allies (1962-05-01)"
+               for c in d["diff"]["changes"]["only_with"])
     # The timeline itself is untouched.
     assert "mutual-assistance" not in json.dumps(get(app, f"/api/status?{Q}&on=1962-06-01")[1]["status"]["norms"])
     assert len(read_timeline(TIMELINES / "sino_soviet_1950_1980.yaml").events) == 21

@@ -16,7 +16,6 @@ from foedus.errors import FoedusError
 from foedus.evaluate import bind_timeline, evaluate
 from foedus.model.events import Event
 from foedus.parse.timeline import build_timeline
-from foedus.report import json_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = api.open_session(ROOT / "treaties" / "sino_soviet_1950.md", ROOT / "timelines" / "sino_soviet_1950_1980.yaml")
@@ -34,7 +33,7 @@ KINDS = [
 
 
 def fresh(session: api.Session, day: date) -> str:
-    return json.dumps(json_report.status_dict(evaluate(session.compiled, session.timeline, day)), sort_keys=True)
+    return json.dumps(session.status_dict(evaluate(session.compiled, session.timeline, day)), sort_keys=True)
 
 
 def event(i: int, kind: int, day: date) -> Event:

@@ -47,12 +47,17 @@ def test_timelines_merge_and_ids_that_collide_are_renamed(tmp_path: Path) -> Non
     a = tmp_path / "a.yaml"
     b = tmp_path / "b.yaml"
     a.write_text("timeline: a\nstates:\n  JPN: {name: Japan, cow: 740}\nevents:\n"
-                 "  - {date: 1955-06-01, type: armed_attack, actor: JPN, target: PRC}\n", encoding="utf-8")
+                 "  - {date: 1955-06-01, type: armed_attack, actor: JPN, target: PRC}\n"
+                 "  - {id: raid, date: 1955-06-02, type: armed_attack, actor: JPN, target: PRC}\n", encoding="utf-8")
     b.write_text("timeline: b\nstates:\n  JPN: {name: Japan, cow: 740}\nevents:\n"
-                 "  - {date: 1955-06-02, type: armed_attack, actor: JPN, target: USSR}\n", encoding="utf-8")
+                 "  - {date: 1955-06-01, type: armed_attack, actor: JPN, target: USSR}\n"
+                 "  - {id: raid, date: 1955-06-02, type: armed_attack, actor: JPN, target: USSR}\n", encoding="utf-8")
     merged = read_timelines([a, b], ["1955-06-03 end_of_war actors=JPN targets=PRC"])
     assert merged is not None and merged.id == "a + b + what-if" and merged.hypothetical
-    assert [e.id for e in merged.events] == ["L5", "b:L5", "added-1"]
+    # a default id another file uses gets a suffix; an id given in both files, the second file's name
+    assert sorted((e.id, e.targets) for e in merged.events) == [
+        ("1955-06-01-armed-attack-JPN", ("PRC",)), ("1955-06-01-armed-attack-JPN-2", ("USSR",)),
+        ("added-1", ("PRC",)), ("b:raid", ("USSR",)), ("raid", ("PRC",))]
     assert list(merged.states) == ["JPN"]
     b.write_text("timeline: b\nstates:\n  JPN: {name: Nippon, cow: 740}\nevents: []\n", encoding="utf-8")
     with pytest.raises(FoedusError, match="state 'JPN' is declared differently"):

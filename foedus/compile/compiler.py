@@ -3,14 +3,14 @@ every reference checked. Evaluation never looks at the raw model again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from foedus.compile.conditions import Compiled, ConditionCompiler, Context
+from foedus.compile.conditions import Compiled, ConditionCompiler, Context, Operand, Part, explain_parts
 from foedus.compile.readings import Reading, choose_reading
 from foedus.compile.states import StateRegistry
 from foedus.dates import Duration, Rounding
@@ -27,10 +27,20 @@ class Condition:
     text: str
     test: Compiled
     parts: tuple[tuple[str, Compiled], ...]  # top-level `and` parts, for explanations
+    # compiles the names, calls and comparisons of one part on their own (for explain); done on first use
+    operands_of: Callable[[str], tuple[Operand, ...]] | None = field(default=None, compare=False, repr=False)
+    _operands: list[tuple[Operand, ...]] = field(default_factory=list, compare=False, repr=False)
 
     def __call__(self, ctx: Context) -> bool | None:
         value = self.test(ctx)
         return None if value is None else bool(value)
+
+    def explain(self, ctx: Context) -> tuple[Part, ...]:
+        """The parts that are false or unknown on ``ctx``, with the values and the facts behind each."""
+        if not self._operands and self.operands_of is not None:
+            self._operands.extend(self.operands_of(text) for text, _ in self.parts)
+        operands = self._operands or [() for _ in self.parts]
+        return explain_parts(self.parts, operands, ctx)
 
     def failing(self, ctx: Context) -> tuple[list[str], list[str]]:
         """The parts that are false, and those that are unknown."""
@@ -533,7 +543,8 @@ def trigger_types(norm: Norm) -> tuple[str, ...]:
 def _condition(cc: ConditionCompiler, text: str, names: set[str], where: Location) -> Condition:
     whole = cc.compile(text, names, where)
     parts = tuple((p, cc.compile(p, names, where)) for p in split_and(text))
-    return Condition(text=text, test=whole, parts=parts)
+    return Condition(text=text, test=whole, parts=parts,
+                     operands_of=lambda part: cc.operands(part, names, where))
 
 
 def _date_attribute(value: Any, where: Location) -> DateAttribute | None:

@@ -16,16 +16,56 @@ from typing import Any, Protocol
 from foedus.compile.states import StateRegistry
 from foedus.errors import FoedusError, Location
 from foedus.model.events import Event
-from foedus.parse.expressions import And, Call, Compare, Expr, ListOf, Lit, Member, Name, Not, Or, parse_expression
+from foedus.parse.expressions import (
+    And,
+    Call,
+    Compare,
+    Expr,
+    ListOf,
+    Lit,
+    Member,
+    Name,
+    Not,
+    Or,
+    names_in,
+    parse_expression,
+    unparse,
+)
 
 
 class Facts(Protocol):
-    """Relations between states on a date, as the evaluation stage derives them."""
+    """Relations between states on a date, as the evaluation stage derives them. A source may also say what
+    made a relation hold (or left it open): ``cite(relation, a, b, on)`` (``b`` is None for ``in_war``),
+    a :class:`Cite` or None; explanations use it where a source has it."""
 
     def allied(self, a: str, b: str, on: date) -> bool | None: ...
     def united_with(self, a: str, b: str, on: date) -> bool | None: ...
     def at_war(self, a: str, b: str, on: date) -> bool | None: ...
     def in_war(self, a: str, on: date) -> bool | None: ...
+
+
+@dataclass(frozen=True)
+class Cite:
+    """What made a relation between states hold on a day, or left it open: a treaty (its id) or an event
+    (its id) of the record."""
+
+    treaty: str | None = None
+    event: str | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One top-level part of a condition as evaluation found it on a day: its text, its truth (None: the
+    record does not say), the value of each name, call and comparison in it (keyed by the sub-expression as
+    :func:`foedus.parse.expressions.unparse` writes it), and what made each relation in it hold."""
+
+    text: str
+    value: bool | None
+    values: dict[str, Any] = field(default_factory=dict, hash=False)
+    cites: dict[str, Cite] = field(default_factory=dict, hash=False)
+
+
+RELATIONS = ("allied", "united_with", "at_war", "in_war")
 
 
 @dataclass
@@ -96,6 +136,44 @@ def _contains(collection: Any, item: Any) -> bool | None:
     return item == collection
 
 
+# (sub-expression as written, its closure, the closures of a relation's arguments, the relation)
+Operand = tuple[str, "Compiled", tuple["Compiled", ...] | None, str | None]
+
+
+def plain_value(value: Any) -> Any:
+    """A value as an explanation keeps it: text, numbers, flags, dates and lists of them; anything else as text."""
+    if value is None or isinstance(value, str | bool | int | float | date):
+        return value
+    if isinstance(value, list | tuple | set):
+        return [plain_value(v) for v in value]
+    return str(value)
+
+
+def explain_parts(parts: tuple[tuple[str, Compiled], ...], operands: list[tuple[Operand, ...]],
+                  ctx: Context) -> tuple[Part, ...]:
+    """The parts of a condition that are not true on ``ctx``, each with the values behind it (see :class:`Part`).
+    Only values are read here (names, calls, comparisons): the verdict is the part's own."""
+    out = []
+    cite = getattr(ctx.facts, "cite", None)
+    for (text, part), ops in zip(parts, operands, strict=True):
+        value = part(ctx)
+        truth = None if value is None else bool(value)
+        if truth is True:
+            continue
+        values: dict[str, Any] = {}
+        cites: dict[str, Cite] = {}
+        for key, f, args, relation in ops:
+            values[key] = plain_value(f(ctx))
+            if args is not None and relation is not None and cite is not None:
+                got = [g(ctx) for g in args]
+                if all(isinstance(x, str) for x in got):
+                    found = cite(relation, got[0], got[1] if len(got) > 1 else None, ctx.date)
+                    if found is not None:
+                        cites[key] = found
+        out.append(Part(text, truth, values, cites))
+    return tuple(out)
+
+
 @dataclass
 class ConditionCompiler:
     treaty_id: str
@@ -108,6 +186,24 @@ class ConditionCompiler:
         loc = where or self.where
         tree = parse_expression(text, loc)
         return self._compile(tree, names, loc)
+
+    def operands(self, text: str, names: set[str], where: Location | None = None) -> tuple[Operand, ...]:
+        """Every name, call and comparison in ``text`` compiled on its own, for explanations (the text was
+        compiled whole before: nothing here can fail that did not fail then)."""
+        loc = where or self.where
+        out: dict[str, Operand] = {}
+        for node in names_in(parse_expression(text, loc)):
+            if isinstance(node, Lit | ListOf):
+                continue
+            key = unparse(node)
+            if key in out:
+                continue
+            args = relation = None
+            if isinstance(node, Call) and node.func in RELATIONS:
+                args = tuple(self._compile(a, names, loc) for a in node.args)
+                relation = node.func
+            out[key] = (key, self._compile(node, names, loc), args, relation)
+        return tuple(out.values())
 
     def _err(self, node: Expr, loc: Location, message: str, expected: str) -> FoedusError:
         col = (loc.col or 1) + node.col - 1 if node.line == 1 else node.col

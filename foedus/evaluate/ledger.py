@@ -29,6 +29,7 @@ from foedus.evaluate.results import (
     Term,
     TermInfo,
     Version,
+    term_words,
 )
 from foedus.model.events import Event
 
@@ -204,10 +205,10 @@ class Ledger:
             ins = self.lc.instruments.get(info.set_by)
             return f"term set by {ins.instrument.title if ins is not None else info.set_by}"
         if number == 0:
-            return "initial term"
+            return term_words(0)
         if term is not None and term.end is None:
             return "continuation with no fixed end"
-        return f"extension {number}"
+        return term_words(number)
 
     def change_term(self, on: date, before: int, because: str, events: tuple[str, ...] = (),
                     article: str | None = None) -> None:
@@ -471,7 +472,7 @@ class Ledger:
             expires_on=expires_on, parties=self.party_results(ends_on),
             versions=versions, term_info=list(self.term_info),
             extension_fixed_since=self.extension_fixed_since if self.next_term is not None else None,
-            entry_pending=self.entry_pending(), record_silent=not self.acts_seen,
+            entry_pending=self.entry_pending(), entry_missing=self.entry_missing(), record_silent=not self.acts_seen,
             end_kind=end_kind, ended_outside_clauses=self.outside_clauses,
             upcoming=self.upcoming(as_of),
             held_back=held_back,
@@ -549,6 +550,12 @@ class Ledger:
         out = [p.notice for p in self.parties.values() if p.notice is not None]
         out += list(self.carried.values())
         return out
+
+    def entry_missing(self) -> tuple[str, ...]:
+        """The parties whose ratification the rule of entry into force still waits for (by all), in model order."""
+        if self.eif is not None or self.eif_scheduled is not None or self.lc.entry_into_force != "ratification_by_all":
+            return ()
+        return tuple(pid for pid in self.original() if pid not in self.ratifications)
 
     def entry_pending(self) -> str | None:
         """What the rule of entry into force still waits for, while the treaty is not in force."""

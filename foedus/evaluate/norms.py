@@ -390,10 +390,11 @@ class NormBook:
             c = self.ctx(e.date, e, bindings=bindings)
             verdict = cnorm.trigger_when(c) if cnorm.trigger_when else True
             if verdict is not True:
-                false, unknown = cnorm.trigger_when.failing(c) if cnorm.trigger_when else ([], [])
+                parts = cnorm.trigger_when.explain(c) if cnorm.trigger_when else ()
                 self.checks.append(TriggerCheck(cnorm.id, e.id, e.date,
                                                 "not triggered" if verdict is False else "undetermined",
-                                                tuple(false), tuple(unknown)))
+                                                tuple(p.text for p in parts if p.value is False),
+                                                tuple(p.text for p in parts if p.value is None), parts))
                 continue
             str_bind = {k: str(v) for k, v in bindings.items() if v is not None}
             for bearer in self.resolve(cnorm.bearer, cnorm.bearer_expr, c) or []:
@@ -431,8 +432,8 @@ class NormBook:
         c = self.ctx(e.date, e, inst)
         if e.type in self._power_acts(cn):
             if e.actor == inst.record.bearer:
-                self._apply(inst, "fulfil", e, "notice of denunciation" if cn.norm.category == "notice"
-                            else "notice of withdrawal")
+                word = "notice of denunciation" if cn.norm.category == "notice" else "notice of withdrawal"
+                self._apply(inst, "fulfil", e, word, word)
             return
         for kind, p in _acts_of(cn).get(e.type, ()):
             if kind not in weighs and not (kind == "fulfil" and "fulfil-late" in weighs and not inst.late_seen):
@@ -442,15 +443,16 @@ class NormBook:
                 continue
             says = p.says or f"{e.type} ({e.id})"
             if verdict is None:
+                open_parts = tuple(x for x in p.when.explain(c) if x.value is None) if p.when is not None else ()
                 inst.record.findings.append(Finding(e.date, e.id, "undetermined",
                                                     f"{says}: cannot tell from the record whether "
-                                                    + _unknown_text(p, c)))
+                                                    + _unknown_text(p, c), p.says, open_parts))
                 if kind == "fulfil" and inst.record.state == "active":
                     inst.maybe_fulfilled = True
                 continue
-            self._apply(inst, kind, e, says)
+            self._apply(inst, kind, e, says, p.says)
 
-    def _apply(self, inst: _Instance, kind: str, e: Event, says: str) -> None:
+    def _apply(self, inst: _Instance, kind: str, e: Event, says: str, act: str | None = None) -> None:
         rec = inst.record
         state = rec.state
         if kind == "fulfil":
@@ -460,35 +462,35 @@ class NormBook:
                     invalid = next((n for n in verdicts if n.verdict == "invalid"), None)
                     if invalid is not None:
                         rec.findings.append(Finding(e.date, e.id, "invalid",
-                                                    f"{says} — {invalid.effect}, without effect"))
+                                                    f"{says} — {invalid.effect}, without effect", act))
                         return
                     # The lifecycle gave this notice no effect (late, and it lapses): no valid exercise.
-                    rec.findings.append(Finding(e.date, e.id, "late", f"{says} — given late, without effect"))
+                    rec.findings.append(Finding(e.date, e.id, "late", f"{says} — given late, without effect", act))
                     return
-                rec.findings.append(Finding(e.date, e.id, "exercised", says))
+                rec.findings.append(Finding(e.date, e.id, "exercised", says, act))
                 if inst.machine.can(state, "valid exercise"):
                     inst.move(e.date, "valid exercise", says, (e.id,))
             elif state == "active" and (rec.deadline is None or day_latest(e) <= rec.deadline):
-                rec.findings.append(Finding(e.date, e.id, "fulfilled", says))
+                rec.findings.append(Finding(e.date, e.id, "fulfilled", says, act))
                 inst.move(e.date, "fulfilling act", says, (e.id,))
             elif state == "active" and rec.deadline is not None and e.date <= (rec.deadline_latest or rec.deadline):
                 # Its day, or the last day, is known only within a range, and the ranges overlap.
                 shown = f"{rec.deadline}" + (f"–{rec.deadline_latest}" if rec.deadline_latest else "")
                 rec.findings.append(Finding(e.date, e.id, "undetermined",
                                             f"{says} — on a day between {e.date} and {day_latest(e)}; the last "
-                                            f"day is {shown}: the record cannot tell whether it came in time"))
+                                            f"day is {shown}: the record cannot tell whether it came in time", act))
                 inst.maybe_fulfilled = True
             else:
-                rec.findings.append(Finding(e.date, e.id, "late", f"{says} — after the deadline {rec.deadline}"))
+                rec.findings.append(Finding(e.date, e.id, "late", f"{says} — after the deadline {rec.deadline}", act))
                 inst.late_seen = True
         elif kind == "breach":
-            rec.findings.append(Finding(e.date, e.id, "breached", says))
+            rec.findings.append(Finding(e.date, e.id, "breached", says, act))
             if inst.machine.can(state, "breaching act"):
                 inst.move(e.date, "breaching act", says, (e.id,))
         elif kind == "honour":
-            rec.findings.append(Finding(e.date, e.id, "honoured", says))
+            rec.findings.append(Finding(e.date, e.id, "honoured", says, act))
         elif kind == "discharge":
-            rec.findings.append(Finding(e.date, e.id, "discharged", says))
+            rec.findings.append(Finding(e.date, e.id, "discharged", says, act))
             if inst.machine.can(state, "discharging act"):
                 inst.move(e.date, "discharging act", says, (e.id,))
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from foedus.compile.conditions import Cite
 from foedus.model.events import Event
 
 Interval = tuple[date, date | None]  # [start, end) ; None = open
@@ -36,6 +37,9 @@ class TimelineFacts:
     wars: dict[tuple[str, str], list[Interval]] = field(default_factory=lambda: defaultdict(list))
     attacks_unclear: dict[tuple[str, str], list[date]] = field(default_factory=lambda: defaultdict(list))
     stationed: dict[tuple[str, str], list[Interval]] = field(default_factory=lambda: defaultdict(list))
+    # the event on record behind each fact, for explanations: a treaty's entry into force (or conclusion), the
+    # start of a war, an attack that does not say whether it brought a state of war, forces stationed
+    opened_by: dict[tuple[object, ...], str] = field(default_factory=dict)
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> TimelineFacts:
@@ -44,12 +48,14 @@ class TimelineFacts:
         treaty_members: dict[str, tuple[str, ...]] = {}
         treaty_start: dict[str, date] = {}
         treaty_end: dict[str, date] = {}
+        treaty_event: dict[str, str] = {}
         concluded: dict[str, Event] = {}
         for e in events:
             tid = e.treaty or e.id
             if e.type == "treaty_in_force" and e.attributes.get("kind") in ("alliance", "defence", "defense"):
                 treaty_members[tid] = e.actors
                 treaty_start[tid] = e.date
+                treaty_event[tid] = e.id
                 replaced = e.attributes.get("replaces")
                 for old in replaced if isinstance(replaced, list) else [replaced] if replaced else []:
                     treaty_end.setdefault(str(old), e.date)
@@ -63,6 +69,9 @@ class TimelineFacts:
             if tid not in treaty_start or e.date < treaty_start[tid]:
                 treaty_members[tid] = e.actors
                 treaty_start[tid] = e.date
+                treaty_event[tid] = e.id
+        for tid, event_id in treaty_event.items():
+            facts.opened_by[("treaty", tid)] = event_id
         for tid, members in treaty_members.items():
             for i, a in enumerate(members):
                 for b in members[i + 1:]:
@@ -72,10 +81,13 @@ class TimelineFacts:
             pairs = [_pair(a, b) for a in e.actors for b in e.targets if a != b]
             if e.type == "state_of_war" or (e.type == "armed_attack" and e.attributes.get("state_of_war") is True):
                 for p in pairs:
-                    open_wars.setdefault(p, e.date)
+                    if p not in open_wars:
+                        open_wars[p] = e.date
+                        facts.opened_by[("war", p, e.date)] = e.id
             elif e.type == "armed_attack" and "state_of_war" not in e.attributes:
                 for p in pairs:
                     facts.attacks_unclear[p].append(e.date)
+                    facts.opened_by.setdefault(("unclear", p, e.date), e.id)
             elif e.type == "end_of_war" or (e.type == "peace_settlement"
                                            and e.attributes.get("ends_state_of_war") is True):
                 for p in pairs:
@@ -85,6 +97,7 @@ class TimelineFacts:
                 until = e.attributes.get("until")  # typed by the vocabulary: a date or absent
                 end = until if isinstance(until, date) else None
                 facts.stationed[_pair(e.actors[0], e.targets[0])].append((e.date, end))
+                facts.opened_by.setdefault(("stationed", _pair(e.actors[0], e.targets[0]), e.date), e.id)
         for p, start in open_wars.items():
             facts.wars[p].append((start, None))
         return facts
@@ -117,6 +130,30 @@ class TimelineFacts:
                 unknown = True
         return None if unknown else False
 
+    def cite(self, relation: str, a: str, b: str | None, on: date) -> Cite | None:
+        """The event on record that made ``relation`` hold on ``on`` (an alliance's treaty and the event that
+        put it in force; the event that began a war), or that leaves it open (an attack that does not say
+        whether it brought a state of war). None: nothing on record."""
+        if relation in ("allied", "united_with") and b is not None:
+            for (start, end), tid in self.alliances.get(_pair(a, b), []):
+                if start <= on and (end is None or on < end):
+                    return Cite(treaty=tid, event=self.opened_by.get(("treaty", tid)))
+            if relation == "united_with":
+                for start, end in self.stationed.get(_pair(a, b), []):
+                    if start <= on and (end is None or on < end):
+                        return Cite(event=self.opened_by.get(("stationed", _pair(a, b), start)))
+            return None
+        pairs = [_pair(a, b)] if b is not None else [p for p in (*self.wars, *self.attacks_unclear) if a in p]
+        for p in pairs:
+            for start, end in self.wars.get(p, []):
+                if start <= on and (end is None or on < end):
+                    return Cite(event=self.opened_by.get(("war", p, start)))
+        for p in pairs:
+            for day in self.attacks_unclear.get(p, []):
+                if day <= on:
+                    return Cite(event=self.opened_by.get(("unclear", p, day)))
+        return None
+
 
 @dataclass
 class CombinedFacts:
@@ -142,6 +179,19 @@ class CombinedFacts:
 
     def at_war(self, a: str, b: str, on: date) -> bool | None:
         return self._ask("at_war", a, b, on)
+
+    def cite(self, relation: str, a: str, b: str | None, on: date) -> Cite | None:
+        """What the first source that says the relation holds (else the first that leaves it open) cites."""
+        open_cite = None
+        for source in self.sources:
+            cite = getattr(source, "cite", None)
+            value = (source.in_war(a, on) if b is None  # type: ignore[attr-defined]
+                     else getattr(source, relation)(a, b, on))
+            if value is True:
+                return cite(relation, a, b, on) if cite is not None else None
+            if value is None and open_cite is None and cite is not None:
+                open_cite = cite(relation, a, b, on)
+        return open_cite
 
     def in_war(self, a: str, on: date) -> bool | None:
         unknown = False

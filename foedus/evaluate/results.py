@@ -5,7 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from foedus.compile.conditions import Cite, Part
 from foedus.immutable import Immutable
+
+__all__ = ["Change", "Cite", "Finding", "InvalidAct", "LifecycleResult", "NormInstance", "Notice", "Outcome", "Part",
+           "PartyResult", "Term", "TermInfo", "TriggerCheck", "Version"]
+
+
+# Terms as people count them (the engine names terms so in its change records; the report says them so).
+_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
+             "nineteenth", "twentieth")
+
+
+def ordinal(n: int) -> str:
+    """``1`` → ``first``; past twenty, ``21st``."""
+    if 0 <= n < len(_ORDINALS):
+        return _ORDINALS[n]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def term_words(number: int) -> str:
+    """A term as people count them: the treaty's first term (number 0), then its first, second … extension."""
+    return "first term" if number == 0 else f"{ordinal(number)} extension"
 
 
 @dataclass(frozen=True)
@@ -118,6 +141,7 @@ class LifecycleResult:
     term_info: list[TermInfo] = field(default_factory=list)
     extension_fixed_since: date | None = None  # the next extension is certain since this day
     entry_pending: str | None = None  # what the rule of entry into force still waits for
+    entry_missing: tuple[str, ...] = ()  # the parties whose ratification it waits for (ratification by all)
     record_silent: bool = False  # the timeline records no act under this treaty at all
     end_kind: str | None = None  # how it ended: expiry, withdrawal, agreement, abrogation, …
     ended_outside_clauses: bool = False  # ended by an act the treaty's clauses do not provide for
@@ -142,6 +166,8 @@ class Finding(Immutable):
     event: str
     verdict: str  # honoured | fulfilled | breached | undetermined | discharged
     says: str
+    act: str | None = None  # what the act pattern says the act is (None: the pattern does not say)
+    unknown: tuple[Part, ...] = ()  # undetermined: the parts of the pattern's condition the record leaves open
 
 
 @dataclass
@@ -183,6 +209,7 @@ class TriggerCheck(Immutable):
     verdict: str  # "not triggered" | "undetermined" | "treaty not in force"
     false_parts: tuple[str, ...]
     unknown_parts: tuple[str, ...]
+    parts: tuple[Part, ...] = ()  # the false and unknown parts, with the values and facts behind each
 
 
 @dataclass

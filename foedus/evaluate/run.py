@@ -82,7 +82,7 @@ def bind_timeline(ct: CompiledTreaty, timeline: Timeline,
                          actors=tuple(canon(a, e, "actor") for a in e.actors),
                          targets=tuple(canon(t, e, "target") for t in e.targets),
                          treaty=e.treaty, attributes=attributes, source=e.source, note=e.note,
-                         line=e.line, file=e.file))
+                         line=e.line, file=e.file, title=e.title))
     return Timeline(id=timeline.id, description=timeline.description, events=tuple(out),
                     states=timeline.states, file=timeline.file, hypothetical=timeline.hypothetical,
                     vocabulary=None if vocab is vocabulary() else vocab)

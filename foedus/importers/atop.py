@@ -854,8 +854,18 @@ def _triggered(variable: str, record: str, terms: _Terms, names: list[str], read
             "fulfilled_by": [ActPattern(on="consultation_held", when="bearer in event.actors and counterparty in "
                                         "event.actors", says="the members consulted")],
         }
+    in_disputes = " in disputes" if record == "dispute" else ""
+    label = {"defense": "defence", "offense": "joining a member's offensive", "neutral": "neutrality",
+             "consul": "consultation"}[variable] + in_disputes
+    said = {"defense": f"a member enters a {what} on the side opposite the initiator",
+            "offense": f"a member initiates a {what}",
+            "neutral": f"a member enters a {what} against a state outside the alliance",
+            "consul": f"a member enters a {what} on the side opposite the initiator"}[variable]
+    if words:
+        said += " (" + "; ".join(words) + ")"
     return Norm(id=f"atop-{variable}{r.suffix}", category=category, threat=names, summary=summary + conditional,
-                trigger=Trigger(on=joined, when=when, bind={"party": "event.actor"}), bearer="others(party)",
+                label=label, trigger=Trigger(on=joined, when=when, bind={"party": "event.actor"}, says=said),
+                bearer="others(party)",
                 counterparty="party", applies_when="reading('conflicts') != 'wars'" if record == "dispute" else None,
                 **norm)
 
@@ -869,6 +879,7 @@ def _nonaggression(record: str, bilateral: bool) -> Norm:
     fights = f"event.actor == bearer and any_party(event.opponents){scope}"
     return Norm(
         id=f"atop-nonagg{r.suffix}", category="non_aggression", kind="prohibition",
+        label="non-aggression" + (" in disputes" if record == "dispute" else ""),
         summary=f"Members do not attack one another (ATOP nonagg=1), judged on the {what}s of the record.",
         bearer="each party", counterparty="the other party" if bilateral else "the other parties",
         applies_when="reading('conflicts') != 'wars'" if record == "dispute" else None,
@@ -914,6 +925,7 @@ def _norms(prov: dict[str, int | None], threats: list[int], bilateral: bool, rea
     if prov.get("noothall") == 1:
         norms.append(Norm(
             id="atop-noothall", category="no_other_alliance", kind="prohibition", bearer="each party",
+            label="no competing alliance",
             counterparty="the other party" if bilateral else "the other parties",
             summary="Members do not form alliances that compete with this one (ATOP noothall=1).",
             violated_by=[ActPattern(on=on, when="bearer in event.actors and any_party(event.directed_against)",
@@ -922,7 +934,7 @@ def _norms(prov: dict[str, int | None], threats: list[int], bilateral: bool, rea
     ecaid = prov.get("ecaid")
     if ecaid is not None and ecaid > 0:
         norms.append(Norm(
-            id="atop-ecaid", category="economic", kind="obligation", bearer="each party",
+            id="atop-ecaid", category="economic", kind="obligation", bearer="each party", label="economic aid",
             counterparty="the other party" if bilateral else "the other parties",
             summary=f"Members give economic aid or trade advantages to one another (ATOP ecaid={ecaid}).",
             honoured_by=[ActPattern(on="economic_agreement", when="bearer in event.actors",
@@ -1096,6 +1108,9 @@ def _phase_norms(norm: Norm, run: _Run, parties: list[Party], phases: list[_Phas
         "introduced_by": _phase_id(phases[run.first]) if run.first > 0 else None,
         "ended_by": [_phase_id(phases[run.last + 1])] if run.last + 1 < len(phases) else []}
     suffix = "" if whole else f"-p{phases[run.first].number}"
+    if not whole and norm.label:
+        timing["label"] = f"{norm.label}, phase {phases[run.first].number}" + (
+            f" to {phases[run.last].number}" if run.last > run.first else "")
     if run.bearer is None:
         return norm.model_copy(update={"id": f"{norm.id}{suffix}", "summary": norm.summary + span, **timing})
     party = by_cow.get(run.bearer)

@@ -27,7 +27,8 @@ AttributeType = Literal["text", "date", "bool", "number", "state", "states", "na
 ATTRIBUTE_TYPES: tuple[str, ...] = AttributeType.__args__  # type: ignore[attr-defined]
 
 # The keys an event has whatever its type; everything else in an event is an attribute.
-EVENT_KEYS = frozenset({"id", "date", "type", "actor", "actors", "target", "targets", "treaty", "source", "note"})
+EVENT_KEYS = frozenset({"id", "date", "type", "actor", "actors", "target", "targets", "treaty", "title", "source",
+                        "note"})
 
 # A name (a state, treaty, event or war id): no blanks, no list separators, no control characters.
 _NAME = re.compile(r"[^\s,;\x00-\x1f\x7f-\x9f]+")
@@ -416,6 +417,7 @@ class Event:
     note: str | None = None
     line: int | None = None
     file: str | None = None
+    title: str | None = None  # what historians call it ("Sino-Japanese Treaty of Peace and Friendship")
 
     @property
     def actor(self) -> str | None:
@@ -427,6 +429,23 @@ class Event:
 
     def where(self) -> str:
         return f"{self.file}:{self.line}" if self.file and self.line else (self.file or "")
+
+
+def default_event_id(e: Event) -> str:
+    """The id of an event its file gives none: its date, its type and its first actor
+    (``1950-04-11-ratification-USSR``), never its line, so that it stays the same when the file is
+    edited elsewhere. A timeline makes it unique with a suffix (``-2``) where two events share it."""
+    base = f"{e.date.isoformat()}-{e.type.replace('_', '-')}"
+    return f"{base}-{e.actors[0]}" if e.actors else base
+
+
+def has_default_id(e: Event) -> bool:
+    """Whether ``e`` carries the id :func:`default_event_id` gives it (with or without a suffix)."""
+    base = default_event_id(e)
+    if e.id == base:
+        return True
+    head, sep, tail = e.id.rpartition("-")
+    return bool(sep) and head == base and tail.isdigit()
 
 
 @dataclass(frozen=True)

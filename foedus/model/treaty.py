@@ -334,6 +334,8 @@ class Norm(Strict):
     paragraph: int | None = None
     category: Category = Field(description="what kind of commitment (used for dataset codes)")
     summary: str
+    label: str | None = Field(None, description="a short name for the duty, as a list of duties shows it beside its "
+                              "article and bearer (\"economic assistance\"); default: from the category or the id")
     bearer: str = Field(description="'each party', a party id, or a name bound by the trigger")
     counterparty: str = Field(description="'the other party', 'the other parties', a party id, or a bound name")
     trigger: Trigger | None = Field(None, description="None: a standing norm, in effect while the treaty is")

@@ -249,3 +249,42 @@ def _children(expr: Expr) -> tuple[Expr, ...]:
     if isinstance(expr, Call):
         return expr.args
     return ()
+
+
+def unparse(expr: Expr) -> str:
+    """``expr`` written out again in the condition language, one way for each tree: the key by which an
+    explanation names a part of a condition and the value it had."""
+    if isinstance(expr, Lit):
+        value = expr.value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if value is None:
+            return "unknown"
+        if isinstance(value, str):
+            return f"'{value}'" if "'" not in value else f'"{value}"'
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(expr, Name):
+        return ".".join(expr.path)
+    if isinstance(expr, Call):
+        return f"{expr.func}({', '.join(unparse(a) for a in expr.args)})"
+    if isinstance(expr, ListOf):
+        return "[" + ", ".join(unparse(i) for i in expr.items) + "]"
+    if isinstance(expr, Not):
+        return "not " + _grouped(expr.operand, (And, Or, Compare, Member))
+    if isinstance(expr, And):
+        return f"{_grouped(expr.left, (Or,))} and {_grouped(expr.right, (Or, And))}"
+    if isinstance(expr, Or):
+        return f"{unparse(expr.left)} or {_grouped(expr.right, (Or,))}"
+    if isinstance(expr, Compare):
+        return f"{_grouped(expr.left, (And, Or, Not, Compare, Member))} {expr.op} " \
+               f"{_grouped(expr.right, (And, Or, Not, Compare, Member))}"
+    if isinstance(expr, Member):
+        word = "not in" if expr.negated else "in"
+        return f"{_grouped(expr.item, (And, Or, Not, Compare, Member))} {word} " \
+               f"{_grouped(expr.collection, (And, Or, Not, Compare, Member))}"
+    raise TypeError(f"not a condition node: {expr!r}")
+
+
+def _grouped(expr: Expr, kinds: tuple[type, ...]) -> str:
+    text = unparse(expr)
+    return f"({text})" if isinstance(expr, kinds) else text

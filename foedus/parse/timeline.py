@@ -17,8 +17,8 @@ A YAML timeline may declare event types of its own under ``event_types:`` (in th
 vocabulary; see "Declaring event types"); a timeline read for a treaty may use the types the treaty
 declares.
 
-CSV: columns ``date,type,actors,targets,treaty,source,note`` (and optionally ``id``) and one column per
-attribute; several states in one cell are separated by ``;``. Parquet: the same columns; ``date`` may
+CSV: columns ``date,type,actors,targets,treaty,source,note`` (and optionally ``id`` and ``title``) and one
+column per attribute; several states in one cell are separated by ``;``. Parquet: the same columns; ``date`` may
 be a date column, ``actors``/``targets`` lists of strings, attributes of their own type.
 
 Every value is checked for its kind and range before use: the date is a real calendar date, the type
@@ -62,6 +62,8 @@ from foedus.model.events import (
     Vocabulary,
     check_name,
     check_text,
+    default_event_id,
+    has_default_id,
     is_name,
     vocabulary,
 )
@@ -134,7 +136,7 @@ def parse_yaml_timeline(text: str, file: str, vocabulary: Vocabulary | None = No
         if count[0] > MAX_TIMELINE_EVENTS:
             raise refusal(f"more than {MAX_TIMELINE_EVENTS:,} events", "MAX_TIMELINE_EVENTS", MAX_TIMELINE_EVENTS,
                           smap.locate(("events", i)))
-        return _event_from_yaml(item, i, smap, file, "L", vocab, rows)
+        return _event_from_yaml(item, i, smap, file, vocab, rows)
 
     rows = _Rows(file, vocab, textual=False)
     # Each event is checked and built as soon as its entry is read: no position is kept for every
@@ -196,10 +198,10 @@ def _optional_text(tree: dict[str, Any], smap: SourceMap, key: str) -> str | Non
         raise FoedusError(exc.message, where=smap.locate((key,)), expected=exc.expected) from None
 
 
-def events_from_tree(tree: dict[str, Any], smap: SourceMap, file: str, id_prefix: str = "L",
+def events_from_tree(tree: dict[str, Any], smap: SourceMap, file: str,
                      vocabulary: Vocabulary | None = None) -> tuple[list[Event], dict[str, State]]:
     """The `events:` and `states:` of a loaded YAML mapping (a timeline, or a file that embeds events
-    in the timeline format). Events without an `id` are named ``<id_prefix><line>``."""
+    in the timeline format). Events without an `id` get their default one (:func:`assign_ids`)."""
     vocab = _vocab(vocabulary)
     events_raw = tree.get("events")
     if events_raw is None:
@@ -211,7 +213,8 @@ def events_from_tree(tree: dict[str, Any], smap: SourceMap, file: str, id_prefix
         raise refusal(f"{len(events_raw):,} events", "MAX_TIMELINE_EVENTS", MAX_TIMELINE_EVENTS,
                       smap.locate(("events",)))
     states = _states(tree.get("states") or {}, smap)
-    events = [_event_from_yaml(item, i, smap, file, id_prefix, vocab) for i, item in enumerate(events_raw)]
+    events = [_event_from_yaml(item, i, smap, file, vocab) for i, item in enumerate(events_raw)]
+    assign_ids(events)
     return events, states
 
 
@@ -275,7 +278,7 @@ def _names(value: Any, what: str, where: Location) -> tuple[str, ...]:
         raise FoedusError(exc.message, where=where, expected=exc.expected) from None
 
 
-def _event_from_yaml(item: Any, i: int, smap: SourceMap, file: str, id_prefix: str, vocab: Vocabulary,
+def _event_from_yaml(item: Any, i: int, smap: SourceMap, file: str, vocab: Vocabulary,
                      rows: _Rows | None = None) -> Event:
     if rows is not None and type(item) is dict and not ("actor" in item and "actors" in item) \
             and not ("target" in item and "targets" in item):
@@ -284,7 +287,7 @@ def _event_from_yaml(item: Any, i: int, smap: SourceMap, file: str, id_prefix: s
             get = item.get
             event = rows.fast(position[0], get("date"), get("type"), get("actors", get("actor")),
                               get("targets", get("target")), get("treaty"), get("source"), get("note"), get("id"),
-                              {k: v for k, v in item.items() if k not in EVENT_KEYS})
+                              {k: v for k, v in item.items() if k not in EVENT_KEYS}, get("title"))
             if event is not None:
                 return event
     where = smap.locate(("events", i))
@@ -311,11 +314,11 @@ def _event_from_yaml(item: Any, i: int, smap: SourceMap, file: str, id_prefix: s
         note=item.get("note"),
         attributes=attributes,
         event_id=item.get("id"),
+        title=item.get("title"),
         file=where.file,
         line=where.line,
         where=where,
         locate=locate,
-        id_prefix=id_prefix,
         vocab=vocab,
         textual=False,
     )
@@ -324,7 +327,7 @@ def _event_from_yaml(item: Any, i: int, smap: SourceMap, file: str, id_prefix: s
 def _make_event(*, date_value: Any, type_: Any, actors: tuple[str, ...], targets: tuple[str, ...],
                 treaty: Any, source: Any, note: Any, attributes: dict[str, Any], event_id: Any,
                 file: str, line: int | None, where: Location | None = None,
-                locate: Callable[[str], Location] | None = None, id_prefix: str = "L",
+                locate: Callable[[str], Location] | None = None, title: Any = None,
                 vocab: Vocabulary, textual: bool) -> Event:
     """One event, every field checked. ``where`` (the event's position) and ``locate`` (a key's) are
     only needed for errors: without them, errors point at ``file:line`` (a CSV row, a Parquet row)."""
@@ -367,7 +370,7 @@ def _make_event(*, date_value: Any, type_: Any, actors: tuple[str, ...], targets
                               else where, expected=f"{want} {role} for a {type_}")
     treaty_id = _field(check_name, treaty, "treaty", locate)
     texts = (_field(check_name, event_id, "id", locate), _field(check_text, source, "source", locate),
-             _field(check_text, note, "note", locate))
+             _field(check_text, note, "note", locate), _field(check_text, title, "title", locate))
     if kind.treaty == "required" and not treaty_id:
         raise FoedusError(f"{type_} does not say which treaty", where=where, expected="treaty: <treaty id>")
     typed: dict[str, Any] = {}
@@ -391,8 +394,9 @@ def _make_event(*, date_value: Any, type_: Any, actors: tuple[str, ...], targets
             if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
                 raise refusal(f"{len(value):,} values in `{key}`", "MAX_LIST_ITEMS", MAX_LIST_ITEMS, locate(key))
             typed[key] = value
-    return Event(texts[0] if texts[0] is not None else f"{id_prefix}{line}", when, type_, actors, targets, treaty_id,
-                 typed, texts[1], texts[2], line, file)
+    # No id given: "" until the timeline gives it its default one (assign_ids), which needs the other events.
+    return Event(texts[0] if texts[0] is not None else "", when, type_, actors, targets, treaty_id,
+                 typed, texts[1], texts[2], line, file, texts[3])
 
 
 class _Rows:
@@ -401,11 +405,10 @@ class _Rows:
     any other row goes through :func:`_make_event`, which says exactly what is wrong with it. This path
     accepts nothing that one refuses."""
 
-    def __init__(self, file: str, vocab: Vocabulary, *, textual: bool = True, id_prefix: str = "L"):
+    def __init__(self, file: str, vocab: Vocabulary, *, textual: bool = True):
         self.file = file
         self.vocab = vocab
         self.textual = textual  # cells are text (CSV, Parquet strings), not YAML values
-        self.id_prefix = id_prefix
         # per type, what a row is checked against: (type, actors min/max, targets min/max, treaty required)
         self.kinds: dict[str, tuple[EventType, int, float, int, float, bool]] = {
             name: (k, k.actors[0], math.inf if k.actors[1] is None else k.actors[1], k.targets[0],
@@ -415,18 +418,18 @@ class _Rows:
         self.roles: dict[Any, tuple[str, ...]] = {}
 
     def event(self, line: int, date_value: Any, type_: Any, actors: Any, targets: Any, treaty: Any, source: Any,
-              note: Any, event_id: Any, attributes: dict[str, Any]) -> Event:
-        fast = self.fast(line, date_value, type_, actors, targets, treaty, source, note, event_id, attributes)
+              note: Any, event_id: Any, attributes: dict[str, Any], title: Any = None) -> Event:
+        fast = self.fast(line, date_value, type_, actors, targets, treaty, source, note, event_id, attributes, title)
         if fast is not None:
             return fast
         file = self.file
         return _make_event(date_value=date_value if date_value != "" else None, type_=type_ if type_ != "" else None,
                            actors=_roles(actors, "actors", file, line), targets=_roles(targets, "targets", file, line),
                            treaty=treaty, source=source, note=note, attributes=attributes, event_id=event_id,
-                           file=file, line=line, vocab=self.vocab, textual=True)
+                           file=file, line=line, title=title, vocab=self.vocab, textual=True)
 
     def fast(self, line: int, date_value: Any, type_: Any, actors: Any, targets: Any, treaty: Any, source: Any,
-              note: Any, event_id: Any, attributes: dict[str, Any]) -> Event | None:
+             note: Any, event_id: Any, attributes: dict[str, Any], title: Any = None) -> Event | None:
         checks = self.kinds.get(type_) if type(type_) is str else None
         if checks is None:
             return None
@@ -457,12 +460,16 @@ class _Rows:
         elif type(treaty) is not str or not is_name(treaty):
             return None
         if event_id == "" or event_id is None:
-            event_id = f"{self.id_prefix}{line}"
+            event_id = ""  # the default id comes with the timeline (assign_ids)
         elif type(event_id) is not str or not is_name(event_id):
             return None
         if source is not None and (type(source) is not str or len(source) > MAX_SCALAR_CHARS):
             return None
         if note is not None and (type(note) is not str or len(note) > MAX_SCALAR_CHARS):
+            return None
+        if title == "":
+            title = None
+        elif title is not None and (type(title) is not str or len(title) > MAX_SCALAR_CHARS):
             return None
         typed: dict[str, Any] = {}
         if attributes:
@@ -479,7 +486,7 @@ class _Rows:
             except BadValue:
                 return None
         return Event(event_id, when, type_, actor_names, target_names, treaty, typed, source or None, note or None,
-                     line, self.file)
+                     line, self.file, title)
 
     def _names(self, cell: Any) -> tuple[str, ...] | None:
         """A role as names, or None when it needs the careful path."""
@@ -564,7 +571,7 @@ def parse_csv_timeline(text: str, file: str, vocabulary: Vocabulary | None = Non
     position = {h: i for i, h in enumerate(header)}
     # A column the file lacks is read from an empty cell appended to every row (index `width`).
     pick = itemgetter(*(position.get(k, width) for k in ("date", "type", "actors", "targets", "treaty", "source",
-                                                         "note", "id")))
+                                                         "note", "id", "title")))
     extra = [(i, h) for i, h in enumerate(header) if h not in EVENT_KEYS and h]
     events: list[Event] = []
     rows = _Rows(file, vocab)
@@ -578,12 +585,12 @@ def parse_csv_timeline(text: str, file: str, vocabulary: Vocabulary | None = Non
             raise FoedusError(f"row has {len(row)} cells", where=Location(file, lineno),
                               expected=f"{width} cells as in the header")
         row.append("")
-        when, type_, actors, targets, treaty, source, note, event_id = map(str.strip, pick(row))
+        when, type_, actors, targets, treaty, source, note, event_id, title = map(str.strip, pick(row))
         if not (when or type_ or any(c.strip() for c in row)):
             continue
         attributes = {h: v for i, h in extra if (v := row[i].strip())}
         events.append(rows.event(lineno, when, type_, actors, targets, treaty, source or None, note or None, event_id,
-                                 attributes))
+                                 attributes, title or None))
     return _finish(Path(file).stem, "", events, {}, file, False, vocabulary)
 
 
@@ -660,11 +667,12 @@ def read_parquet_timeline(path: str | Path, vocabulary: Vocabulary | None = None
         actors_col, targets_col = get("actors", none), get("targets", none)
         treaty_col, source_col, note_col, id_col = get("treaty", none), get("source", none), get("note", none), \
             get("id", none)
+        title_col = get("title", none)
         extra_columns = [(h, columns[h]) for h in extra]
         for r in range(rows):
             attributes = {h: v for h, col in extra_columns if (v := col[r]) is not None and v != ""}
             events.append(builder.event(start + r + 1, dates[r], types[r], actors_col[r], targets_col[r],
-                                        treaty_col[r], source_col[r], note_col[r], id_col[r], attributes))
+                                        treaty_col[r], source_col[r], note_col[r], id_col[r], attributes, title_col[r]))
         del columns
     return _finish(Path(file).stem, "", events, {}, file, False, vocabulary)
 
@@ -686,10 +694,40 @@ def _roles(value: Any, what: str, file: str, line: int) -> tuple[str, ...]:
 
 def _finish(tid: str, description: str, events: list[Event], states: dict[str, State], file: str | None,
             hypothetical: bool, vocab: Vocabulary | None = None) -> Timeline:
+    assign_ids(events)
     _check_duplicates(events)
     ordered = tuple(sorted(events, key=lambda e: (e.date, e.line or 0)))
     return Timeline(id=tid, description=description, events=ordered, states=states, file=file,
                     hypothetical=hypothetical, vocabulary=vocab)
+
+
+def assign_ids(events: list[Event]) -> None:
+    """Give every event without an id its default one (``1950-04-11-ratification-USSR``: see
+    :func:`foedus.model.events.default_event_id`), unique among ``events``: the second event with the
+    same default gets ``-2``, in the order of ``events``. Ids given in a file are kept as given (two
+    equal ones are refused by the duplicate check)."""
+    seen: set[str] = set()
+    settled = True
+    for e in events:
+        if not e.id or e.id in seen:
+            settled = False
+            break
+        seen.add(e.id)
+    if settled:  # the common case: every id given or already assigned, and unique
+        return
+    given = {e.id for e in events if e.id and not has_default_id(e)}
+    taken = set(given)
+    for e in events:
+        if e.id and e.id in given:
+            continue
+        base = default_event_id(e)
+        new, n = base, 2
+        while new in taken:
+            new, n = f"{base}-{n}", n + 1
+        taken.add(new)
+        if new != e.id:
+            # Events are frozen for everyone downstream; the id is settled here, before any of them sees it.
+            object.__setattr__(e, "id", new)
 
 
 def _attribute_key(attributes: dict[str, Any]) -> frozenset[tuple[str, Any]]:

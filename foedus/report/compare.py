@@ -12,17 +12,17 @@ they start on the first day of divergence or later (a late notice changes no sta
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foedus.evaluate import machines
 from foedus.evaluate.results import Notice, Outcome, Term
-from foedus.model.events import State
-from foedus.model.treaty import Treaty
 from foedus.report.json_report import plain
-from foedus.report.subjects import notice_label, shown, subject_label, treaty_label
+from foedus.report.words import shown, term_words
+
+if TYPE_CHECKING:
+    from foedus.report.words import TreatyWords
 
 _FIELDS = {"state": "state", "in_force": "in force", "entry_into_force": "entry into force",
            "expires_on": "expires on", "ends_on": "ends on", "end_reason": "why it ends",
@@ -36,42 +36,46 @@ def _term_text(t: Term | None) -> str:
     return span + (f"; notice by {t.notice_deadline.isoformat()}" if t.notice_deadline else "")
 
 
-def _term_name(number: int) -> str:
-    return "initial term" if number == 0 else f"extension {number}"
-
-
 def _notice_text(n: Notice | None) -> str:
     return "not counted for this term" if n is None else n.verdict
 
 
 class _Labels:
-    """Subjects in words, from the treaty (when the caller has it) and both outcomes' instances."""
+    """Subjects and events in words (with the treaty's words, when the caller has them; else by id)."""
 
-    def __init__(self, a: Outcome, b: Outcome, treaty: Treaty | None, states: Mapping[str, State] | None):
-        self.treaty = treaty
-        self.states = states
-        self.instances = [*a.instances, *b.instances]
-        self.title = treaty_label(treaty) if treaty is not None else a.title
+    def __init__(self, a: Outcome, b: Outcome, tw: TreatyWords | None):
+        self.tw = tw
+        self.instances = {i.id: i for i in (*a.instances, *b.instances)}
+        self.title = tw.title if tw is not None else a.title
 
     def __call__(self, subject: str) -> str:
-        if self.treaty is None:
+        if self.tw is None:
             return self.title if subject == "treaty" else subject
-        return subject_label(subject, self.treaty, self.instances, self.states)
+        return self.tw.subject(subject, self.instances)
+
+    def event(self, eid: str) -> str:
+        return self.tw.event(eid) if self.tw is not None else eid
+
+    def notice(self, n: Notice) -> str:
+        kind = "notice of withdrawal" if n.kind == "withdrawal" else "notice"
+        party = self.tw.names.short(n.party) if self.tw is not None else n.party
+        return f"{kind} by {party} of {n.date.isoformat()}"
 
 
-def compare(a: Outcome, b: Outcome, treaty: Treaty | None = None,
-            states: Mapping[str, State] | None = None) -> dict[str, Any]:
-    """Every difference between two outcomes of one treaty as of one date (see the module docstring).
-    ``treaty`` (and the timeline's ``states``) let subjects be named in words; without them, by id."""
-    label = _Labels(a, b, treaty, states)
+def compare(a: Outcome, b: Outcome, tw: TreatyWords | None = None, *, timeline_given: bool = True) -> dict[str, Any]:
+    """Every difference between two outcomes of one treaty as of one date (see the module docstring). With
+    ``tw`` (the treaty's words) subjects are named in words, and ``not_in_force`` says when neither reading
+    has the treaty in force for want of acts on record; without it, subjects are named by id."""
+    label = _Labels(a, b, tw)
+    names = tw.names if tw is not None else None
     diffs: list[dict[str, Any]] = []
 
     def add(subject: str, what: str, aspect: str, va: Any, vb: Any, on: date | None,
             shown_a: str | None = None, shown_b: str | None = None, **extra: Any) -> None:
         diffs.append({"subject": subject, "label": label(subject), "what": what, "aspect": aspect,
                       "a": plain(va), "b": plain(vb),
-                      "a_shown": shown_a if shown_a is not None else shown(va),
-                      "b_shown": shown_b if shown_b is not None else shown(vb),
+                      "a_shown": shown_a if shown_a is not None else shown(va, names),
+                      "b_shown": shown_b if shown_b is not None else shown(vb, names),
                       "on": plain(on), **extra})
 
     la, lb = a.lifecycle, b.lifecycle
@@ -83,7 +87,7 @@ def compare(a: Outcome, b: Outcome, treaty: Treaty | None = None,
     tb = {t.number: t for t in lb.terms}
     for n in sorted(set(ta) | set(tb)):
         if ta.get(n) != tb.get(n):
-            add("term", f"term {n}", _term_name(n), ta.get(n), tb.get(n), None,
+            add("term", f"term {n}", term_words(n), ta.get(n), tb.get(n), None,
                 _term_text(ta.get(n)), _term_text(tb.get(n)))
     na = {(n.event, n.term): n for n in la.notices}
     nb = {(n.event, n.term): n for n in lb.notices}
@@ -92,8 +96,8 @@ def compare(a: Outcome, b: Outcome, treaty: Treaty | None = None,
         if (n1.verdict if n1 else None) != (n2.verdict if n2 else None):
             notice = n1 or n2
             assert notice is not None
-            term = "" if nkey[1] is None else f" ({_term_name(nkey[1])})"
-            add("treaty", f"notice {nkey[0]} for term {nkey[1]}", notice_label(notice) + term,
+            term = "" if nkey[1] is None else f" (for the {term_words(nkey[1])})"
+            add("treaty", f"notice {nkey[0]} for term {nkey[1]}", label.notice(notice) + term,
                 n1.verdict if n1 else None, n2.verdict if n2 else None, notice.date,
                 _notice_text(n1), _notice_text(n2), notice=nkey[0], notice_date=notice.date.isoformat())
     ia = {i.id: i for i in a.instances}
@@ -126,7 +130,7 @@ def compare(a: Outcome, b: Outcome, treaty: Treaty | None = None,
         if (c1.verdict if c1 else None) != (c2.verdict if c2 else None):
             c = c1 or c2
             assert c is not None
-            add(key[0], f"trigger by {key[1]}", f"whether {key[1]} of {c.date.isoformat()} triggers it",
+            add(key[0], f"trigger by {key[1]}", f"whether {label.event(key[1])} triggers it",
                 c1.verdict if c1 else "triggered", c2.verdict if c2 else "triggered", c.date)
     first, what = first_divergence(a, b)
     detail = [d for d in diffs if d["on"] == plain(first)] if first else []
@@ -134,7 +138,11 @@ def compare(a: Outcome, b: Outcome, treaty: Treaty | None = None,
         # The records part on a day no difference as of the date names (a state that came and went).
         detail = [{"subject": s, "label": label(s), "what": "change", "aspect": "change",
                    "a": x, "b": y, "a_shown": x, "b_shown": y, "on": first.isoformat()} for s, x, y in what]
-    return {"treaty": a.treaty, "title": label.title, "as_of": a.as_of.isoformat(),
+    found = None
+    if tw is not None:
+        found = tw.not_in_force(a.lifecycle, timeline_given) or tw.not_in_force(b.lifecycle, timeline_given)
+    return {"treaty": a.treaty, "title": label.title, "short_title": label.title, "as_of": a.as_of.isoformat(),
+            "not_in_force": found.record() if found is not None else None,
             "a": {"reading": a.reading, "choices": a.choices}, "b": {"reading": b.reading, "choices": b.choices},
             "same": not diffs, "first_divergence": plain(first), "first_divergence_detail": detail,
             "differences": sorted(diffs, key=lambda d: (d["on"] is None, d["on"] or "", _rank(d["subject"])))}
@@ -219,8 +227,8 @@ def divergences(a: Outcome, b: Outcome) -> list[Divergence]:
             if subject == "term":
                 if ended:
                     continue  # once the treaty has ended under both, the term it ended in is no state
-                # the term is named only once it changes: before that, both are in the initial term
-                x, y = (x if x != "—" else "initial term"), (y if y != "—" else "initial term")
+                # the term is named only once it changes: before that, both are in the first term
+                x, y = (x if x != "—" else term_words(0)), (y if y != "—" else term_words(0))
             if x != y:
                 diffs.append((subject, x, y))
         if diffs:

@@ -29,7 +29,7 @@ from foedus.evaluate.results import NormInstance, Outcome, TriggerCheck
 from foedus.model.events import Event, Timeline
 from foedus.model.treaty import Article, Norm, ReadingPoint, Treaty
 from foedus.report.compare import Divergence, compare, divergences
-from foedus.report.subjects import event_label, subject_label
+from foedus.report.words import TreatyWords, capital, event_description, listing, term_words, type_words, value_words
 
 __all__ = [
     "STATE_COLOURS",
@@ -119,6 +119,11 @@ class View:
     def event_by_id(self) -> dict[str, Event]:
         return {e.id: e for e in self.events}
 
+    @property
+    def words(self) -> TreatyWords:
+        """The words for states, events, duties and reasons (foedus.report.words)."""
+        return self.session.words
+
     @cached_property
     def marks(self) -> tuple[Mark, ...]:
         """``key_marks(self)``: drawn on the chart and listed in the key-date tables."""
@@ -179,10 +184,10 @@ def key_marks(view: View) -> list[Mark]:
     inclusive = "the day itself included" if lc.notice_inclusive else "the day itself excluded"
     for term in lc.terms:
         if term.number > 0 and (lc.ends_on is None or term.start < lc.ends_on):
-            marks.append(Mark("extension", f"extension {term.number}", term.start,
-                              f"tacit extension {term.number}: in force until {term.end}"))
+            marks.append(Mark("extension", term_words(term.number), term.start,
+                              f"{term_words(term.number)} (tacit): in force until {term.end}"))
         if term.notice_deadline is not None and (lc.ends_on is None or term.notice_deadline < lc.ends_on):
-            name = "notice deadline" if term.number == 0 else f"notice deadline (ext. {term.number})"
+            name = "notice deadline" if term.number == 0 else f"notice deadline ({term_words(term.number)})"
             marks.append(Mark("notice-deadline", name, term.notice_deadline,
                               f"last day for a timely notice against extension ({inclusive})"))
     for notice in lc.notices:
@@ -399,7 +404,8 @@ def chart_svg(views: Sequence[View], as_of: date, *, cursor: bool = False, title
                 f'<text x="{x1 + 3:.1f}" y="{lane_bottom + 11:.1f}" font-size="10.5" fill="{_DIVERGENCE}" '
                 f'{_halo()}>{esc(label)}</text></g>')
         if first is None:
-            found = compare(views[0].outcome, views[1].outcome, views[0].treaty)
+            found = compare(views[0].outcome, views[1].outcome, views[0].words,
+                            timeline_given=views[0].session.timeline_given)
             if found["first_divergence"]:
                 first = (date.fromisoformat(found["first_divergence"]), _divergence_words(found, views))
         if first is not None and sc.start <= first[0] <= sc.end:
@@ -498,7 +504,7 @@ def _treaty_block(front: list[str], back: list[str], v: View, sc: _Scale, y: flo
             t_end = min(t_end, lc.ends_on)
         x1, x2 = sc.x(term.start), sc.x(t_end)
         fill = _TERM if term.number == 0 else _EXTENSION
-        name = "initial term" if term.number == 0 else f"extension {term.number}"
+        name = term_words(term.number)
         tip = f"{name}: {term.start} – {t_end}" + (" (first day out of force)" if term.end is not None else "")
         label = f"{name} {term.start.year}–{t_end.year}"
         front.append(f'<g data-mark="term" data-term="{term.number}" data-from="{term.start.isoformat()}" '
@@ -586,13 +592,14 @@ def _bar_text(text: str, x1: float, x2: float, y: float, fill: str, size: float 
 
 
 def _event_name(v: View, e: Event) -> str:
-    """The event as the chart names it: its number in the report, its type in words, who acted toward whom,
-    and its date."""
-    return f"E{v.numbers.get(e.id, 0)}: {event_label(e, v.treaty, v.session.timeline.states)}"
+    """The event as the chart names it: its title (its type in words, who acted toward whom) and its date."""
+    return v.words.event(e.id)
 
 
 def _event_tip(v: View, e: Event, as_of: date) -> str:
     parts = [_event_name(v, e)]
+    if e.title:  # a title of its own: say also what kind of event it is, and who took part
+        parts.append(event_description(e, v.words.names))
     if e.source:
         parts.append(f"source: {e.source}")
     if e.note:
@@ -611,7 +618,7 @@ def _events_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) 
     extents = []
     for e in events:
         x = sc.x(e.date)
-        label = f"E{v.numbers[e.id]}"
+        label = _chart_label(v, e)
         extents.append((x - 5, x + 5 + _text_width(label, 10)))
     rows = _stack(extents, gap=2)
     row_h = 18.0
@@ -637,8 +644,15 @@ def _events_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) 
             f'<g class="event" data-event="{esc(e.id)}" data-date="{e.date.isoformat()}" data-type="{esc(e.type)}" '
             f'data-used="{"true" if used else "false"}" role="img" aria-label="{esc(name)}" tabindex="0">'
             f'<title>{esc(_event_tip(v, e, as_of))}</title>{shape}'
-            f'<text x="{x + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="{_MUTED}">E{v.numbers[e.id]}</text></g>')
+            f'<text x="{x + 7:.1f}" y="{cy + 4:.1f}" font-size="10" fill="{_MUTED}">{esc(_chart_label(v, e))}'
+            "</text></g>")
     return top + (max(rows) + 1) * row_h + 6
+
+
+def _chart_label(v: View, e: Event) -> str:
+    """An event's name on the chart: its title without the date (the axis gives it), cut short."""
+    text = v.words.event(e.id, with_date=False)
+    return text if len(text) <= 24 else text[:23].rstrip() + "…"
 
 
 def _instance_segments(inst: NormInstance, until: date) -> list[tuple[date, date, str]]:
@@ -672,10 +686,12 @@ def _norms_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) -
     for inst in o.instances:
         final = inst.state
         fill, _ = _colour(final)
-        label = inst.id if len(inst.id) <= 30 else inst.id[:29] + "…"
+        duty = v.words.instance(inst)
+        short = f"{v.words.names.bearer(inst.bearer)}: {v.words.labels.get(inst.norm, inst.norm)}"
+        label = short if len(short) <= 30 else short[:29] + "…"
         last_change = inst.history[-1].date if inst.history else inst.created_on
         front.append(f'<g class="norm-row" data-instance="{esc(inst.id)}" data-state="{esc(final)}">'
-                     f'<text x="8" y="{y + 14:.1f}" font-size="11" fill="{_INK}"><title>{esc(inst.id)}</title>'
+                     f'<text x="8" y="{y + 14:.1f}" font-size="11" fill="{_INK}"><title>{esc(duty)}</title>'
                      f'{esc(label)}</text>')
         if inst.trigger_event is not None:
             # A triggered duty: one bar from the trigger to the outcome, coloured by its final state.
@@ -683,7 +699,7 @@ def _norms_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) -
             if final == "violated":
                 stop = last_change
             x1, x2 = sc.x(inst.created_on), sc.x(stop)
-            tip = f"{inst.id}: triggered {inst.created_on}" + (f", deadline {inst.deadline}" if inst.deadline else "")
+            tip = f"{duty}: triggered {inst.created_on}" + (f", deadline {inst.deadline}" if inst.deadline else "")
             tip += f"; {final}" + (f" on {last_change}" if final not in ("active", "held") else "")
             pattern = "url(#hatch)" if final == "undetermined" else fill
             front.append(f'<g data-duty="{esc(inst.id)}" data-from="{inst.created_on.isoformat()}" '
@@ -697,7 +713,7 @@ def _norms_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) -
             for a, b, state in _instance_segments(inst, until):
                 f2, _ = _colour(state)
                 x1, x2 = sc.x(a), sc.x(b)
-                tip = f"{inst.id}: {state} {a} – {b}"
+                tip = f"{duty}: {state} {a} – {b}"
                 front.append(f'<rect x="{x1:.1f}" y="{y + 3:.1f}" width="{max(x2 - x1, 1):.1f}" height="15" '
                              f'fill="{f2}" data-state="{esc(state)}"><title>{esc(tip)}</title></rect>')
                 end_x = max(end_x, x2)
@@ -708,7 +724,7 @@ def _norms_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) -
             sym, col = ("?", "#8a6d00") if f.verdict == "undetermined" else ("×", "#ffffff")
             bg = "#f2c94c" if f.verdict == "undetermined" else _colour("violated")[0]
             front.append(f'<g class="finding" data-verdict="{esc(f.verdict)}" data-date="{f.date.isoformat()}">'
-                         f'<title>{esc(f"{f.date}: {f.verdict} — {f.says}")}</title>'
+                         f'<title>{esc(f"{f.date}: {f.verdict} — {v.words.finding(f)}")}</title>'
                          f'<circle cx="{fx:.1f}" cy="{y + 10.5:.1f}" r="6" fill="{bg}" stroke="#ffffff"/>'
                          f'<text x="{fx:.1f}" y="{y + 14.5:.1f}" font-size="10" font-weight="700" fill="{col}" '
                          f'text-anchor="middle">{sym}</text></g>')
@@ -730,13 +746,14 @@ def _norms_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) -
         if c.verdict == "undetermined":
             by_norm.setdefault(c.norm, []).append(c)
     for norm_id in sorted(by_norm):
-        label = f"{norm_id}: trigger?"
+        label = f"{v.words.labels.get(norm_id, norm_id)}: trigger?"
+        label = label if len(label) <= 30 else label[:29] + "…"
         front.append(f'<g class="norm-row" data-norm="{esc(norm_id)}" data-state="trigger-undetermined">'
                      f'<text x="8" y="{y + 14:.1f}" font-size="11" fill="{_INK}">{esc(label)}</text>')
         for c in by_norm[norm_id]:
             fx = sc.x(c.date)
-            tip = (f"{c.date}: {c.event} may have triggered {c.norm}; the record does not say whether "
-                   + " and ".join(c.unknown_parts))
+            tip = (f"{c.date}: {v.words.event(c.event)} may have set off {v.words.norm(c.norm)}; "
+                   + v.words.check(c))
             front.append(f'<g class="finding" data-verdict="trigger-undetermined" data-date="{c.date.isoformat()}">'
                          f'<title>{esc(tip)}</title><rect x="{fx - 6:.1f}" y="{y + 4.5:.1f}" width="12" height="12" '
                          f'fill="url(#hatch)" stroke="#8a6d00"/><text x="{fx:.1f}" y="{y + 14.5:.1f}" font-size="10" '
@@ -756,7 +773,7 @@ def _legend(front: list[str], y: float, compare: bool) -> float:
                          ("violated", "violated"), ("discharged", "discharged"), ("expired", "expired")):
         items.append((box(_colour(state)[0]), label))
     items.append((box("url(#hatch)"), "undetermined"))
-    items.append((box(_TERM), "initial term"))
+    items.append((box(_TERM), "first term"))
     items.append((box(_EXTENSION), "extension"))
     items.append((box("#ffffff", f' stroke="{_EXTENSION}" stroke-dasharray="4 2"'), "possible / averted extension"))
     items.append((box(_NOTICE, ' fill-opacity="0.55"'), "notice window"))
@@ -880,15 +897,25 @@ def _event_line(v: View, eid: str) -> str:
     e = v.event_by_id.get(eid)
     if e is None:
         return f"<code>{esc(eid)}</code>"
-    who = ", ".join(e.actors) + (" → " + ", ".join(e.targets) if e.targets else "")
-    where = Path(e.file).name + f":{e.line}" if e.file and e.line else ""
-    out = (f'<span class="date">{e.date.isoformat()}</span> <strong>{esc(e.type)}</strong> '
-           f'(E{v.numbers.get(e.id, 0)}{", " + esc(who) if who else ""})')
+    out = (f'<span class="date">{e.date.isoformat()}</span> <strong data-event="{esc(e.id)}">'
+           f"{esc(v.words.event(e.id, with_date=False))}</strong>")
     if e.source:
         out += f' <span class="src">— source: {esc(e.source)}</span>'
-    if where:
-        out += f' <span class="src">[{esc(where)}]</span>'
     return out
+
+
+def _trigger_words(norm: Norm) -> str:
+    """What sets a norm off, in words: its trigger's ``says``, else its event types."""
+    if norm.trigger is None:
+        return ""
+    on = norm.trigger.on if isinstance(norm.trigger.on, list) else [norm.trigger.on]
+    return norm.trigger.says or "a " + listing([type_words(t) for t in on], "or")
+
+
+def _rule_words(name: str, said: str, when: str | None) -> str:
+    """A rule as words; its condition as written rides along as the tooltip (never the main text)."""
+    tip = f' title="{esc(" ".join(when.split()))}"' if when else ""
+    return f'{esc(name)}: <span class="rule"{tip}>{esc(said)}</span>'
 
 
 def _norm_by_id(t: Treaty) -> dict[str, Norm]:
@@ -996,29 +1023,28 @@ def _explain_rows(v: View) -> list[str]:
         for c in inst.history:
             if c.before == "—" and not c.events:
                 steps.append((c.date, f'<li><span class="date">{c.date.isoformat()}</span> in effect: '
-                                      f"{esc(c.because)}</li>"))
+                                      f"{esc(v.words.because(c))}</li>"))
                 continue
             evs = "; ".join(_event_line(v, e) for e in c.events)
             steps.append((c.date, f'<li><span class="date">{c.date.isoformat()}</span> {esc(c.before)} → '
-                                  f'<strong>{esc(c.after)}</strong>: {esc(c.because)}'
+                                  f'<strong>{esc(c.after)}</strong>: {esc(v.words.because(c))}'
                                   + (f"<br>{evs}" if evs else "") + "</li>"))
         for f in inst.findings:
             if f.verdict in ("undetermined", "late"):
                 steps.append((f.date, f'<li><span class="date">{f.date.isoformat()}</span> {badge(f.verdict)} '
-                                      f"{esc(f.says)}<br>{_event_line(v, f.event)}</li>"))
+                                      f"{esc(v.words.finding(f))}<br>{_event_line(v, f.event)}</li>"))
         steps.sort(key=lambda s: s[0])  # stable: on one day, changes before findings
         if norm is not None:
             if inst.trigger_event and norm.trigger is not None and norm.trigger.when:
-                rules.append(f"trigger: <code>{esc(' '.join(norm.trigger.when.split()))}</code>")
+                rules.append(_rule_words("triggered by", _trigger_words(norm), norm.trigger.when))
             seen_rules: set[str] = set()
             for f in inst.findings:
                 found = _pattern_for(norm, v.event_by_id.get(f.event), f.says)
                 if found is None:
                     continue
                 name, when = found
-                text = f"{name.replace('_', ' ')}: <code>{esc(' '.join(when.split()))}</code>" if when \
-                    else f"{name.replace('_', ' ')}: any {esc(v.event_by_id[f.event].type)}" \
-                    if f.event in v.event_by_id else name.replace("_", " ")
+                act = f.act or (type_words(v.event_by_id[f.event].type) if f.event in v.event_by_id else "an act")
+                text = _rule_words(name.replace("_", " "), act, when)
                 if text not in seen_rules:
                     seen_rules.add(text)
                     rules.append(text)
@@ -1032,11 +1058,11 @@ def _explain_rows(v: View) -> list[str]:
         where = _article_label(a, inst.article) + (f", paragraph {inst.paragraph}" if inst.paragraph else "")
         rows.append(
             f'<tr data-instance="{esc(inst.id)}" data-state="{esc(inst.state)}">'
-            f'<td><strong>{esc(inst.id)}</strong><br><span class="muted">{esc(inst.kind)}; {esc(inst.bearer)} → '
-            f'{esc(inst.counterparty)}</span></td>'
+            f'<td><strong>{esc(v.words.instance(inst))}</strong><br><span class="muted">{esc(inst.kind)}; '
+            f"{esc(v.words.names.sentence(inst.bearer))} → {esc(v.words.names.sentence(inst.counterparty))}</span></td>"
             f'<td>{badge(inst.state)}<br><span class="date">{last.isoformat()}</span></td>'
             f'<td class="why"><ol>{"".join(h for _, h in steps)}</ol></td>'
-            f'<td><strong>{esc(inst.norm)}</strong>: {esc(inst.summary)}'
+            f'<td><strong>{esc(capital(v.words.labels.get(inst.norm, inst.norm)))}</strong>: {esc(inst.summary)}'
             + "".join(f"<br>{r}" for r in rules) + "</td>"
             f"<td><strong>{esc(where)}</strong><blockquote>{esc(_excerpt(t, inst.article, inst.paragraph))}"
             "</blockquote></td></tr>")
@@ -1052,20 +1078,21 @@ def _trigger_row(v: View, c: TriggerCheck, norm: Norm | None) -> str:
     t = v.treaty
     rule = ""
     if norm is not None and norm.trigger is not None and norm.trigger.when:
-        rule = f"<br>trigger: <code>{esc(' '.join(norm.trigger.when.split()))}</code>"
+        rule = "<br>" + _rule_words("triggered by", _trigger_words(norm), norm.trigger.when)
     points = _reading_points(v, norm, norm.article if norm else None)
     if points:
         rule += "<br>reading: " + "; ".join(f"<code>{esc(p)}={esc(ch)}</code>" for p, ch, _ in points)
     aid = norm.article if norm else None
     a = t.article(aid) if aid else None
-    unknown = " and ".join(f"<code>{esc(p)}</code>" for p in c.unknown_parts)
+    label = capital(v.words.norm(c.norm, aid))
     return (
         f'<tr data-norm="{esc(c.norm)}" data-state="trigger-undetermined">'
-        f'<td><strong>{esc(c.norm)}</strong><br><span class="muted">possible trigger</span></td>'
+        f'<td><strong>{esc(label)}</strong><br><span class="muted">possible trigger</span></td>'
         f'<td>{badge("undetermined", "undetermined trigger")}<br><span class="date">{c.date.isoformat()}</span></td>'
-        f'<td class="why"><ol><li>{_event_line(v, c.event)}<br>the record does not say whether {unknown}'
+        f'<td class="why"><ol><li>{_event_line(v, c.event)}<br>{esc(v.words.check(c))}'
         "</li></ol></td>"
-        f'<td><strong>{esc(c.norm)}</strong>: {esc(norm.summary if norm else "")}{rule}</td>'
+        f'<td><strong>{esc(capital(v.words.labels.get(c.norm, c.norm)))}</strong>: '
+        f'{esc(norm.summary if norm else "")}{rule}</td>'
         f"<td><strong>{esc(_article_label(a, aid))}</strong><blockquote>"
         f"{esc(_excerpt(t, aid, norm.paragraph if norm else None))}</blockquote></td></tr>")
 
@@ -1074,7 +1101,7 @@ def _norm_card(v: View, norm: Norm) -> str:
     o = v.outcome
     insts = [i for i in o.instances if i.norm == norm.id]
     cnorm = next((c for c in v.session.compiled.norms if c.id == norm.id), None)
-    parts = [f'<div class="norm" data-norm="{esc(norm.id)}"><h4>{esc(norm.id)} '
+    parts = [f'<div class="norm" data-norm="{esc(norm.id)}"><h4>{esc(capital(v.words.labels.get(norm.id, norm.id)))} '
              f'<span class="muted">({esc(norm.kind)}, {esc(norm.category.replace("_", " "))})</span></h4>'
              f"<p>{esc(norm.summary)}</p>"]
     if cnorm is not None and not cnorm.exists:
@@ -1083,15 +1110,14 @@ def _norm_card(v: View, norm: Norm) -> str:
         parts.append("<ul>")
         for i in insts:
             since = i.since
-            parts.append(f'<li data-instance="{esc(i.id)}">{esc(i.id)}: {badge(i.state)} '
+            parts.append(f'<li data-instance="{esc(i.id)}">{esc(v.words.instance(i))}: {badge(i.state)} '
                          f'<span class="muted">since {since.isoformat()}</span></li>')
         parts.append("</ul>")
     else:
         if norm.trigger is not None:
-            on = norm.trigger.on if isinstance(norm.trigger.on, list) else [norm.trigger.on]
             checks = [c for c in o.trigger_checks if c.norm == norm.id]
             undetermined = sum(1 for c in checks if c.verdict == "undetermined")
-            text = f"no instance as of {o.as_of.isoformat()}: triggered by {', '.join(on)}"
+            text = f"no instance as of {o.as_of.isoformat()}: set off by " + _trigger_words(norm)
             if undetermined:
                 text += f"; {undetermined} possible trigger(s) undetermined"
             elif checks:
@@ -1122,7 +1148,7 @@ def _articles_section(v: View) -> str:
             if lc.entry_into_force:
                 bits.append(f"<li>entry into force {lc.entry_into_force.isoformat()}</li>")
             if term is not None:
-                bits.append(f"<li>term {term.number}: {term.start.isoformat()} – "
+                bits.append(f"<li>{term_words(term.number)}: {term.start.isoformat()} – "
                             f"{term.end.isoformat() if term.end else 'open'}</li>")
             if lc.notice_deadline and (lc.ends_on is None or lc.notice_deadline < lc.ends_on):
                 bits.append(f"<li>notice deadline {lc.notice_deadline.isoformat()}</li>")
@@ -1155,16 +1181,18 @@ def _events_table(v: View, as_of: date) -> str:
         return '<p class="muted">The timeline has no events.</p>'
     rows = []
     for e in v.events:
-        attrs = "; ".join(f"{k}: {val}" for k, val in e.attributes.items())
+        attrs = "; ".join(f"{type_words(k)}: {value_words(val, v.words.names)}" for k, val in e.attributes.items())
         note = f'<br><span class="src">note: {esc(e.note)}</span>' if e.note else ""
         used = e.date <= as_of
         rows.append(
-            f'<tr data-event="{esc(e.id)}"><td>E{v.numbers[e.id]}</td><td class="date">{e.date.isoformat()}</td>'
-            f"<td>{esc(e.type)}</td><td>{esc(', '.join(e.actors))}</td><td>{esc(', '.join(e.targets))}</td>"
+            f'<tr data-event="{esc(e.id)}"><td>{esc(v.words.event(e.id, with_date=False))}</td>'
+            f'<td class="date">{e.date.isoformat()}</td>'
+            f"<td>{esc(type_words(e.type))}</td><td>{esc(v.words.names.many(e.actors, article=False))}</td>"
+            f"<td>{esc(v.words.names.many(e.targets, article=False))}</td>"
             f"<td>{esc(attrs)}{note}</td>"
             f"<td>{esc(e.source or '')}</td><td>{'yes' if used else 'no (after the report date)'}</td></tr>")
-    return _wrap('<table><caption class="muted">Every event of the timeline; E-numbers match the chart.</caption>'
-                 '<thead><tr><th scope="col">#</th><th scope="col" class="date">Date</th><th scope="col">Type</th>'
+    return _wrap('<table><caption class="muted">Every event of the timeline; the names match the chart.</caption>'
+                 '<thead><tr><th scope="col">Event</th><th scope="col" class="date">Date</th><th scope="col">Type</th>'
                  '<th scope="col">Actors</th><th scope="col">Targets</th><th scope="col">Details</th>'
                  '<th scope="col">Source</th><th scope="col">Used</th></tr></thead><tbody>' + "".join(rows)
                  + "</tbody></table>", stack=True)
@@ -1212,8 +1240,7 @@ def _divergence_words(found: dict[str, Any], views: Sequence[View]) -> str:
 def _compare_section(views: Sequence[View], divs: Sequence[Divergence], found: dict[str, Any]) -> str:
     a, b = views[0], views[1]
     t = a.treaty
-    states = a.session.timeline.states
-    instances = [*a.outcome.instances, *b.outcome.instances]
+    instances = {i.id: i for i in (*a.outcome.instances, *b.outcome.instances)}
     choices = []
     for p in t.readings:
         ca, cb = a.outcome.choices.get(p.id), b.outcome.choices.get(p.id)
@@ -1262,7 +1289,7 @@ def _compare_section(views: Sequence[View], divs: Sequence[Divergence], found: d
             for subject, x, y in d.differences:
                 rows.append(f'<tr data-divergence="{esc(subject)}" data-from="{d.start.isoformat()}">'
                             f'<td class="date">{d.start.isoformat()}</td><td class="date">{esc(last)}</td>'
-                            f"<td>{esc(subject_label(subject, t, instances, states))}</td><td>{_shown_cell(x)}</td>"
+                            f"<td>{esc(a.words.subject(subject, instances))}</td><td>{_shown_cell(x)}</td>"
                             f"<td>{_shown_cell(y)}</td></tr>")
         out.append(_wrap(f'<table><thead><tr><th scope="col" class="date">From</th><th scope="col" class="date">To</th>'
                          f'<th scope="col">Treaty, term or duty</th><th scope="col">Under {esc(a.label)}</th>'
@@ -1296,8 +1323,8 @@ def _notices_table(views: Sequence[View]) -> str:
     for key in keys:
         n = next(f[key] for f in by if key in f)
         e = views[0].event_by_id.get(n.event)
-        what = event_label(e, views[0].treaty, views[0].session.timeline.states) if e else n.event
-        term = "" if key[1] is None else ("initial term" if key[1] == 0 else f"extension {key[1]}")
+        what = views[0].words.event(e.id) if e else n.event
+        term = "" if key[1] is None else term_words(key[1])
         cells = []
         for f in by:
             x = f.get(key)
@@ -1366,7 +1393,7 @@ def _summary(v: View) -> str:
     cells.append(cell("signed", lc.signed_on.isoformat() if lc.signed_on else "—"))
     cells.append(cell("entry into force", lc.entry_into_force.isoformat() if lc.entry_into_force else "—"))
     if term is not None:
-        cells.append(cell(f"term {term.number}", f"{term.start.isoformat()} – "
+        cells.append(cell(term_words(term.number), f"{term.start.isoformat()} – "
                           f"{term.end.isoformat() if term.end else 'open'}"))
     if lc.notice_deadline is not None:
         cells.append(cell("notice deadline", lc.notice_deadline.isoformat()
@@ -1379,7 +1406,14 @@ def _summary(v: View) -> str:
     for i in o.instances:
         counts[i.state] = counts.get(i.state, 0) + 1
     cells.append(cell("norm instances", ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"))
-    return '<div class="summary">' + "".join(cells) + "</div>"
+    return '<div class="summary">' + "".join(cells) + "</div>" + _not_in_force(v)
+
+
+def _not_in_force(v: View) -> str:
+    """Why the treaty is not in force when the record lacks the acts that would bring it into force (the
+    sentence every command says, foedus.report.words.not_in_force)."""
+    found = v.words.not_in_force(v.outcome.lifecycle, v.session.timeline_given, v.session.entry_later(v.outcome))
+    return f'<p class="not-in-force"><strong>{esc(found.sentence())}</strong></p>' if found is not None else ""
 
 
 def render_views(views: Sequence[View], as_of: date, *, treaty_file: str | Path | None = None,
@@ -1424,7 +1458,8 @@ def render_views(views: Sequence[View], as_of: date, *, treaty_file: str | Path 
     toc += [("duties", "Duties"), ("text", "Text and norms"), ("events", "Events"), ("readings", "Readings")]
     nav = "".join(f'<a href="#{k}">{esc(label)}</a>' for k, label in toc)
     divs = divergences(views[0].outcome, views[1].outcome) if len(views) > 1 else []
-    found = compare(views[0].outcome, views[1].outcome, t, v.session.timeline.states) if len(views) > 1 else None
+    found = (compare(views[0].outcome, views[1].outcome, v.words, timeline_given=v.session.timeline_given)
+             if len(views) > 1 else None)
     first = (date.fromisoformat(found["first_divergence"]), _divergence_words(found, views)) \
         if found is not None and found["first_divergence"] else None
     comparison = (f'<section id="compare"><h2>Readings compared: {esc(views[0].label)} and {esc(views[1].label)}'

@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foedus.evaluate.results import Change, NormInstance, Outcome, PartyResult
+from foedus.report.words import term_words
+
+if TYPE_CHECKING:
+    from foedus.report.words import TreatyWords
 
 
 def plain(value: Any) -> Any:
@@ -41,22 +45,35 @@ def change_order(c: Change) -> tuple[date, int, str]:
     return (c.date, {"treaty": 0, "term": 1}.get(c.subject, 2), c.subject)
 
 
-def instance_dict(i: NormInstance) -> dict[str, Any]:
-    return {
+def instance_dict(i: NormInstance, tw: TreatyWords | None = None) -> dict[str, Any]:
+    """A norm instance; with ``tw``, also its duty in words (``label``) and each finding's sentence."""
+    out = {
         "id": i.id, "norm": i.norm, "kind": i.kind, "article": i.article, "paragraph": i.paragraph,
         "category": i.category, "bearer": i.bearer, "counterparty": i.counterparty, "state": i.state,
         "created_on": i.created_on.isoformat(), "deadline": _iso(i.deadline), "ended_on": _iso(i.ended_on),
         "since": i.since.isoformat(),
         "trigger_event": i.trigger_event, "bindings": dict(i.bindings), "summary": i.summary,
         "history": [change_dict(c) for c in i.history],
-        "findings": [{"date": f.date.isoformat(), "event": f.event, "verdict": f.verdict, "says": f.says}
+        "findings": [{"date": f.date.isoformat(), "event": f.event, "verdict": f.verdict, "says": f.says,
+                      **({"act": f.act, "unknown": plain(f.unknown)} if f.act or f.unknown else {}),
+                      **({"sentence": tw.finding(f), "event_title": tw.event(f.event)} if tw is not None else {})}
                      for f in i.findings],
     }
+    if tw is not None:
+        out["label"] = tw.instance(i)
+        out["bearer_name"] = tw.names.sentence(i.bearer)
+        out["counterparty_name"] = tw.names.sentence(i.counterparty)
+    return out
 
 
-def status_dict(o: Outcome, whole: Mapping[int, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The status as of the date: the fields scripts rely on, and the detail behind them. ``whole``: the
-    dicts of instances known not to change, by the id of their record (a prepared session's history)."""
+def status_dict(o: Outcome, tw: TreatyWords | None = None, *, timeline_given: bool = True,
+                later: date | None = None, whole: Mapping[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The status as of the date: the fields scripts rely on, and the detail behind them. With ``tw`` (the
+    treaty's words), also what is said on the terminal: each duty's ``label``, the term's ``name`` and,
+    when its entry into force waits for acts the record lacks, ``not_in_force`` (``later``: the day the
+    record brings it into force after the date; ``timeline_given``: whether any timeline was given).
+    ``whole``: the dicts of instances known not to change, by the id of their record (a prepared
+    session's history), rendered with the same ``tw``."""
     lc = o.lifecycle
     term = lc.current_term
     next_deadline = None
@@ -77,15 +94,15 @@ def status_dict(o: Outcome, whole: Mapping[int, dict[str, Any]] | None = None) -
         "entry_into_force": plain(lc.entry_into_force),
         "current_term": None if term is None else {
             "number": term.number, "start": plain(term.start), "end": plain(term.end),
-            "notice_deadline": plain(term.notice_deadline)},
+            "notice_deadline": plain(term.notice_deadline), "name": term_words(term.number)},
         "expires_on": plain(lc.expires_on),
         "ends_on": plain(lc.ends_on),
         "end_reason": lc.end_reason,
         "notice_deadline": plain(lc.notice_deadline),
         "notice_deadline_inclusive": lc.notice_inclusive,
         "next_deadline": plain(next_deadline),
-        "norms": [instance_dict(i) for i in o.instances] if whole is None
-        else [whole.get(id(i)) or instance_dict(i) for i in o.instances],
+        "norms": [instance_dict(i, tw) for i in o.instances] if whole is None
+        else [whole.get(id(i)) or instance_dict(i, tw) for i in o.instances],
         "invalid_acts": plain(o.invalid_acts),
         "parties": [party_dict(p) for p in lc.parties],
         "extension_fixed_since": plain(lc.extension_fixed_since),
@@ -94,7 +111,16 @@ def status_dict(o: Outcome, whole: Mapping[int, dict[str, Any]] | None = None) -
         "end_kind": lc.end_kind,
         "ended_outside_clauses": lc.ended_outside_clauses,
         "lifecycle_version": plain(lc.versions[-1]) if lc.versions else None,
+        "entry_missing": list(lc.entry_missing),
+        **(_words(o, tw, timeline_given, later) if tw is not None else {}),
     }
+
+
+def _words(o: Outcome, tw: TreatyWords, timeline_given: bool, later: date | None) -> dict[str, Any]:
+    """What the terminal says, in the JSON too."""
+    found = tw.not_in_force(o.lifecycle, timeline_given, later)
+    return {"short_title": tw.title, "not_in_force": found.record() if found is not None else None,
+            "invalid_acts_said": [f"{tw.event(a.event)}: {a.reason}" for a in o.invalid_acts]}
 
 
 def party_dict(p: PartyResult) -> dict[str, Any]:
@@ -106,11 +132,13 @@ def party_dict(p: PartyResult) -> dict[str, Any]:
     }
 
 
-def run_dict(o: Outcome) -> dict[str, Any]:
-    """Everything a run found: lifecycle, every change in date order, every instance and check."""
+def run_dict(o: Outcome, tw: TreatyWords | None = None, *, timeline_given: bool = True,
+             later: date | None = None) -> dict[str, Any]:
+    """Everything a run found: lifecycle, every change in date order, every instance and check. With ``tw``,
+    each change and check also in words (``says``)."""
     lc = o.lifecycle
     changes = sorted(o.changes(), key=change_order)
-    out = status_dict(o)
+    out = status_dict(o, tw, timeline_given=timeline_given, later=later)
     out.update({
         "lifecycle": {
             "ratifications": plain(dict(sorted(lc.ratifications.items()))),
@@ -123,10 +151,21 @@ def run_dict(o: Outcome) -> dict[str, Any]:
         },
         "changes": plain(changes),
         "trigger_checks": plain(o.trigger_checks),
+        **(_run_words(o, changes, tw) if tw is not None else {}),
         "events_used": o.events_used,
         "timeline": o.timeline,
     })
     return out
+
+
+def _run_words(o: Outcome, changes: list[Change], tw: TreatyWords) -> dict[str, Any]:
+    instances = {i.id: i for i in o.instances}
+    return {
+        "changes_said": [{"date": c.date.isoformat(), "subject": tw.subject(c.subject, instances),
+                          "because": tw.because(c)} for c in changes],
+        "trigger_checks_said": [{"date": c.date.isoformat(), "norm": tw.norm(c.norm), "event": tw.event(c.event),
+                                 "verdict": c.verdict, "why": tw.check(c)} for c in o.trigger_checks],
+    }
 
 
 def dumps(data: Any) -> str:

@@ -80,8 +80,6 @@ NOTICE_VERDICTS = ("timely", "late", "invalid", "valid")
 TREATY_STATES = tuple(machines.TREATY.states)
 PARTY_STATES = tuple(machines.PARTY.states)
 NORM_STATES = tuple(dict.fromkeys(s for m in machines.BY_KIND.values() for s in m.states))
-# Scenario events get ids of their own, so that they never collide with a base timeline's.
-EVENT_ID_PREFIX = "S"
 
 
 @dataclass(frozen=True)
@@ -417,7 +415,7 @@ def scenario_timeline(sc: Scenario, vocab: Vocabulary | None = None) -> Timeline
     base = read_timeline(sc.timeline, vocab) if sc.timeline else None
     if base is not None and base.vocabulary is not None:
         vocab = base.vocabulary
-    events, states = events_from_tree(sc.tree, sc.smap, sc.file, id_prefix=EVENT_ID_PREFIX, vocabulary=vocab)
+    events, states = events_from_tree(sc.tree, sc.smap, sc.file, vocabulary=vocab)
     merged: dict[str, State] = dict(base.states) if base else {}
     for sid, state in states.items():
         if sid in merged and merged[sid] != state:

@@ -50,14 +50,14 @@ from foedus.limits import (
     REQUEST_READ_SECONDS,
     refusal,
 )
-from foedus.model.events import BadValue, Event, Timeline, Vocabulary, vocabulary
+from foedus.model.events import BadValue, Event, Timeline, Vocabulary, has_default_id, vocabulary
 from foedus.model.load import load_treaty
 from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap
 from foedus.parse.timeline import _EVENT_KEYS, events_from_tree, parse_yaml_timeline, read_timeline
 from foedus.report import json_report
 from foedus.report.html import View, article_paragraphs, badge_css, chart_svg, render_views
-from foedus.report.subjects import subject_label
+from foedus.report.words import TreatyWords
 
 TREATY_SUFFIXES = (".md", ".markdown")
 TIMELINE_SUFFIXES = (".yaml", ".yml", ".csv", ".parquet")
@@ -355,7 +355,7 @@ class App:
                 raise FoedusError("an added event must be an object", where=Location(where),
                                   expected="date, type, actors, targets, attributes, source")
             entry: dict[str, Any] = {"id": f"what-if-{i}"}
-            for key in ("date", "type", "treaty", "source", "note"):
+            for key in ("date", "type", "treaty", "title", "source", "note"):
                 value = item.get(key)
                 if value not in (None, ""):  # text stripped; anything else left for the timeline's checks
                     entry[key] = value.strip() if isinstance(value, str) else value
@@ -391,8 +391,7 @@ class App:
                 entry["treaty"] = treaty_id
             entry.setdefault("source", "what-if (added in the web app)")
             try:
-                events, _ = events_from_tree({"events": [entry]}, SourceMap(where), where, id_prefix="W",
-                                             vocabulary=vocab)
+                events, _ = events_from_tree({"events": [entry]}, SourceMap(where), where, vocabulary=vocab)
             except FoedusError as exc:
                 raise FoedusError(exc.message, where=Location(where), expected=exc.expected) from None
             out.extend(events)
@@ -607,22 +606,25 @@ class App:
         outcome = s.outcome(on)
         out: dict[str, Any] = {
             "inputs": inputs,
-            "status": json_report.status_dict(outcome),
+            "status": s.session.status_dict(outcome),
             "range": {"start": start.isoformat(), "end": end.isoformat()},
             "key_dates": s.meta.key_dates,
-            "changes_on_day": self._changes_on(s, outcome, on),
+            "changes_on_day": self._changes_on(s.session.words, outcome, on),
         }
         if base is not None:
-            out["baseline"] = json_report.status_dict(base.outcome(on))
+            out["baseline"] = base.session.status_dict(base.outcome(on))
             out["diff"] = _diff(out["baseline"], out["status"])
-            out["diff"]["changes"] = _changes_diff(s, base.fixed(end), s.fixed(end))
+            out["diff"]["changes"] = _changes_diff(s.session.words, base.fixed(end), s.fixed(end))
         return out
 
     @staticmethod
-    def _changes_on(s: _Loaded, o: Outcome, on: date) -> list[dict[str, Any]]:
-        label = _labeller(s, o)
-        return [{"subject": c.subject, "label": label(c.subject), "before": c.before, "after": c.after,
-                 "because": c.because} for c in sorted(o.changes(), key=json_report.change_order) if c.date == on]
+    def _changes_on(words: TreatyWords, o: Outcome, on: date) -> list[dict[str, Any]]:
+        """The day's changes: each subject by id and in words (``label``), the reason in words
+        (``because_recorded``: as the engine records it)."""
+        instances = {i.id: i for i in o.instances}
+        return [{"subject": c.subject, "label": words.subject(c.subject, instances), "before": c.before,
+                 "after": c.after, "because": words.because(c), "because_recorded": c.because}
+                for c in sorted(o.changes(), key=json_report.change_order) if c.date == on]
 
     def chart(self, data: dict[str, Any]) -> dict[str, Any]:
         s, _, inputs = self._inputs(data)
@@ -766,7 +768,7 @@ def _check_strings(data: Any, where: Location) -> None:
 
 def _event_yaml(e: Event) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if not re.fullmatch(r"(L|W)\d+|what-if-\d+", e.id):
+    if not has_default_id(e) and not re.fullmatch(r"what-if-\d+", e.id):
         out["id"] = e.id
     out["date"] = e.date.isoformat()
     out["type"] = e.type
@@ -776,6 +778,8 @@ def _event_yaml(e: Event) -> dict[str, Any]:
         out["targets"] = list(e.targets)
     if e.treaty:
         out["treaty"] = e.treaty
+    if e.title:
+        out["title"] = e.title
     for k, v in e.attributes.items():
         out[k] = v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, Duration) else v
     if e.source:
@@ -821,26 +825,25 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {"treaty": fields, "norms": norms}
 
 
-def _labeller(s: _Loaded, *outcomes: Outcome) -> Callable[[str], str]:
-    """A change's subject in words: the treaty, its term, a duty with its article."""
-    treaty = s.session.compiled.treaty
-    states = s.session.timeline.states
-    instances = [i for o in outcomes for i in o.instances]
-    return lambda subject: subject_label(subject, treaty, instances, states)
-
-
-def _changes_diff(s: _Loaded, without: Outcome, with_added: Outcome) -> dict[str, list[dict[str, Any]]]:
+def _changes_diff(words: TreatyWords, without: Outcome, with_added: Outcome) -> dict[str, list[dict[str, Any]]]:
     """State changes over the whole range (both outcomes as of its end) that happen only with, or only
-    without, the added events."""
+    without, the added events; in words, with the subject's id and the recorded reason beside them."""
+    instances = {i.id: i for o in (without, with_added) for i in o.instances}
+    said: dict[tuple[str, str, str, str, str], tuple[str, str]] = {}
 
     def changes(o: Outcome) -> set[tuple[str, str, str, str, str]]:
-        return {(c.date.isoformat(), c.subject, c.before, c.after, c.because) for c in o.changes()}
+        out = set()
+        for c in o.changes():
+            key = (c.date.isoformat(), c.subject, c.before, c.after, c.because)
+            said.setdefault(key, (words.subject(c.subject, instances), words.because(c)))
+            out.add(key)
+        return out
 
     b, w = changes(without), changes(with_added)
-    label = _labeller(s, without, with_added)
 
     def rows(items: set[tuple[str, str, str, str, str]]) -> list[dict[str, Any]]:
-        return [{"date": d, "subject": sub, "label": label(sub), "before": x, "after": y, "because": why}
+        return [{"date": d, "subject": sub, "label": said[(d, sub, x, y, why)][0], "before": x, "after": y,
+                 "because": said[(d, sub, x, y, why)][1], "because_recorded": why}
                 for d, sub, x, y, why in sorted(items)]
 
     return {"only_with": rows(w - b), "only_without": rows(b - w)}

@@ -41,6 +41,7 @@ from foedus.errors import FoedusError, Location
 from foedus.model.events import Event, State, Timeline
 from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap
+from foedus.report.words import Names, NotInForce, not_in_force
 from foedus.world.dyads import Obligations, dyad_years, flatten, flatten_world, in_force_interval, merge
 from foedus.world.names import StateNames
 from foedus.world.queries import AssistanceGraph, WorldIndex
@@ -57,24 +58,6 @@ WHAT_IF_EVENT = "what-if:attack"
 WHAT_IF_JOINS = ("what-if:attack/attacked-joins", "what-if:attack/attacker-joins")
 WHAT_IF_EVENTS = (WHAT_IF_EVENT, *WHAT_IF_JOINS)
 _EFFECT_WORDS = {"join": "join the war", "stay neutral": "stay neutral"}
-
-
-@dataclass(frozen=True)
-class NotInForce:
-    """A treaty of the view that is in force on no date of the record: why, and what would date it."""
-
-    treaty: str
-    title: str
-    reason: str
-    hint: str
-
-    def sentence(self, verbose: bool = False) -> str:
-        """``Sino-Soviet Treaty of 1950: not in force: no ratification on record — give --events …``."""
-        who = f"{self.title} ({self.treaty})" if verbose else self.title
-        return f"{who}: not in force: {self.reason} — {self.hint}"
-
-    def record(self) -> dict[str, str]:
-        return {"treaty": self.treaty, "title": self.title, "reason": self.reason, "hint": self.hint}
 
 
 @dataclass(frozen=True)
@@ -389,28 +372,23 @@ def _canonical_order(flat: Obligations) -> Obligations:
 
 
 def why_not_in_force(world: World, tid: str, timeline_given: bool) -> NotInForce | None:
+    """Why a treaty of the world is in force on no date of the record (None: it is on some date), in the words
+    the single-treaty commands use (:func:`foedus.report.words.not_in_force`)."""
     lc = world.lifecycles[tid]
     ct = world.compiled[tid]
     title = ct.treaty.short_title or ct.treaty.title
     window = in_force_window(lc.entry_into_force, lc.ends_on)
     if not isinstance(window, str):
         return None
+    rule = ct.lifecycle.entry_into_force
+    found = not_in_force(tid, title, rule, lc, Names(world.registry), timeline_given=timeline_given)
+    if found is not None:
+        return found
     if lc.entry_into_force is not None:
         return NotInForce(tid, title, window, "check the timeline and the model's dates")
-    rule = ct.lifecycle.entry_into_force
-    mine = [e for e in world.timeline.events if e.treaty == tid]
-    hint = "the timelines given record none" if timeline_given else "give --events with a timeline that records it"
-    if rule == "ratification_by_all":
-        have = {e.actors[0] for e in mine if e.type == "ratification" and e.actors}
-        missing = [p for p in ct.parties if p not in have]
-        if len(missing) == len(ct.parties):
-            return NotInForce(tid, title, "no ratification on record", hint)
-        return NotInForce(tid, title, f"no ratification by {', '.join(missing)} on record", hint)
-    if rule == "exchange_of_instruments":
-        return NotInForce(tid, title, "no exchange of instruments of ratification on record", hint)
-    if rule == "signature":
-        return NotInForce(tid, title, "no signature on record", hint)
-    return NotInForce(tid, title, "its entry into force is not on record", hint)
+    return NotInForce(tid, title, "its entry into force is not on record",
+                      "the timelines given do not record it" if timeline_given
+                      else "give --events with a timeline that records it")
 
 
 def open_world(treaty_files: Sequence[str | Path] = (), timeline: Timeline | None = None, *,

@@ -71,6 +71,7 @@ from itertools import pairwise
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from foedus.compile.compiler import CompiledTreaty, compile_treaty, vocabulary_of
+from foedus.compile.conditions import Cite
 from foedus.compile.states import StateRegistry
 from foedus.errors import FoedusError, Location
 from foedus.evaluate.relations import CombinedFacts, TimelineFacts
@@ -325,6 +326,15 @@ class WorldFacts:
 
     def in_war(self, a: str, on: date) -> bool:
         return False
+
+    def cite(self, relation: str, a: str, b: str | None, on: date) -> Cite | None:
+        """The treaty (the first by id) that makes ``a`` and ``b`` allied on ``on``, for explanations."""
+        if relation not in ("allied", "united_with") or b is None:
+            return None
+        a, b = self._id(a), self._id(b)
+        index = self._pairs.get(_pair(a, b)) if a != b else None
+        treaties = sorted(span.treaty for span in index.at(on) if span.alliance) if index is not None else []
+        return Cite(treaty=treaties[0]) if treaties else None
 
     def directed_against(self, x: str, y: str, on: date) -> list[str]:
         """Treaties of ``x`` in force on ``on`` whose norms name ``y`` as a threat, sorted."""
