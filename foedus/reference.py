@@ -505,7 +505,7 @@ def generate() -> str:
         out.append(f"| `{r.id}` | {r.on} | {r.says} | {r.basis} |")
     out += ["", "## State machines", "",
             "Every row leads to another state, and every change a run lists is one of these rows (subject `treaty`,",
-            "a party or a norm instance) or a change of term (subject `term`: the initial term gives way to an",
+            "a party or a norm instance) or a change of term (subject `term`: the first term gives way to the first",
             "extension, an extension to the next, or to a term an instrument sets). What leaves a state as it is",
             "— a further breach of a duty already violated, a further tacit extension — is recorded as a finding",
             "or a change of term, never as a change from a state to itself.", ""]

@@ -444,7 +444,7 @@ def _deadline_passes(led: Ledger, timer: Timer) -> None:
       "At the end of a term: parties whose timely notice counts for it leave; if that leaves fewer parties than "
       "the treaty needs (or the notice ends it for all), or no extension is provided or permitted, the treaty "
       "expires; after a term with `after_term: continues` it goes on with no fixed end; otherwise it is "
-      "extended for the parties that remain. Each is a change of term (initial term → extension 1 → extension 2 …); "
+      "extended for the parties that remain. Each is a change of term (first term → first extension → second …); "
       "the first extension also moves the treaty from in force to in force (extended).",
       "the treaty's clauses on term, extension and notice")
 def _term_ends(led: Ledger, timer: Timer) -> None:
