@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from foedus.compile.compiler import CompiledNorm, CompiledPattern, CompiledTreaty
-from foedus.compile.conditions import Context, Facts
+from foedus.compile.conditions import Context, Facts, Part
 from foedus.dates import AmbiguousDate, add
 from foedus.errors import FoedusError, Location
 from foedus.evaluate import machines
-from foedus.evaluate.results import Change, Finding, NormInstance, TriggerCheck
+from foedus.evaluate.results import Change, Finding, NormInstance, PartsLater, TriggerCheck
 from foedus.model.events import Event, Vocabulary
 
 if TYPE_CHECKING:
@@ -390,11 +391,12 @@ class NormBook:
             c = self.ctx(e.date, e, bindings=bindings)
             verdict = cnorm.trigger_when(c) if cnorm.trigger_when else True
             if verdict is not True:
-                parts = cnorm.trigger_when.explain(c) if cnorm.trigger_when else ()
+                when = cnorm.trigger_when
+                false, unknown = when.failing(c) if when else ([], [])
                 self.checks.append(TriggerCheck(cnorm.id, e.id, e.date,
                                                 "not triggered" if verdict is False else "undetermined",
-                                                tuple(p.text for p in parts if p.value is False),
-                                                tuple(p.text for p in parts if p.value is None), parts))
+                                                tuple(false), tuple(unknown),
+                                                PartsLater(partial(when.explain, c)) if when else ()))
                 continue
             str_bind = {k: str(v) for k, v in bindings.items() if v is not None}
             for bearer in self.resolve(cnorm.bearer, cnorm.bearer_expr, c) or []:
@@ -443,7 +445,7 @@ class NormBook:
                 continue
             says = p.says or f"{e.type} ({e.id})"
             if verdict is None:
-                open_parts = tuple(x for x in p.when.explain(c) if x.value is None) if p.when is not None else ()
+                open_parts = PartsLater(partial(_open_parts, p.when, c)) if p.when is not None else ()
                 inst.record.findings.append(Finding(e.date, e.id, "undetermined",
                                                     f"{says}: cannot tell from the record whether "
                                                     + _unknown_text(p, c), p.says, open_parts))
@@ -555,3 +557,8 @@ def _unknown_text(p: CompiledPattern, c: Context) -> str:
         return "it applies"
     _, unknown = p.when.failing(c)
     return " and ".join(unknown) if unknown else p.when.text
+
+
+def _open_parts(when: Any, c: Context) -> tuple[Part, ...]:
+    """The parts of an act's condition that the record leaves open on ``c``, with the values behind them."""
+    return tuple(x for x in when.explain(c) if x.value is None)

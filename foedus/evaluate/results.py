@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, overload
 
 from foedus.compile.conditions import Cite, Part
 from foedus.immutable import Immutable
@@ -167,7 +169,7 @@ class Finding(Immutable):
     verdict: str  # honoured | fulfilled | breached | undetermined | discharged
     says: str
     act: str | None = None  # what the act pattern says the act is (None: the pattern does not say)
-    unknown: tuple[Part, ...] = ()  # undetermined: the parts of the pattern's condition the record leaves open
+    unknown: Sequence[Part] = ()  # undetermined: the parts of the pattern's condition the record leaves open
 
 
 @dataclass
@@ -199,6 +201,43 @@ class NormInstance:
         return self.history[-1].date if self.history else self.created_on
 
 
+class PartsLater(Sequence[Part]):
+    """A condition's false and open parts with the values behind them, worked out when first read: an
+    explanation needs them, an answer does not (a run makes many checks no one asks to explain)."""
+
+    __slots__ = ("_explain", "_parts")
+
+    def __init__(self, explain: Callable[[], tuple[Part, ...]]):
+        self._explain: Callable[[], tuple[Part, ...]] | None = explain
+        self._parts: tuple[Part, ...] = ()
+
+    def _got(self) -> tuple[Part, ...]:
+        if self._explain is not None:
+            self._parts, self._explain = self._explain(), None
+        return self._parts
+
+    @overload
+    def __getitem__(self, i: int) -> Part: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Part]: ...
+    def __getitem__(self, i: int | slice) -> Part | Sequence[Part]:
+        return self._got()[i]
+
+    def __len__(self) -> int:
+        return len(self._got())
+
+    def __iter__(self) -> Iterator[Part]:
+        return iter(self._got())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> PartsLater:
+        return self  # what it works out never changes
+
+
 @dataclass(frozen=True)
 class TriggerCheck(Immutable):
     """An event of a norm's trigger type that did not (or could not be shown to) trigger it."""
@@ -209,7 +248,7 @@ class TriggerCheck(Immutable):
     verdict: str  # "not triggered" | "undetermined" | "treaty not in force"
     false_parts: tuple[str, ...]
     unknown_parts: tuple[str, ...]
-    parts: tuple[Part, ...] = ()  # the false and unknown parts, with the values and facts behind each
+    parts: Sequence[Part] = ()  # the false and unknown parts, with the values and facts behind each
 
 
 @dataclass

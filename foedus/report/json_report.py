@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from foedus.evaluate.results import Change, NormInstance, Outcome, PartyResult
+from foedus.evaluate.results import Change, NormInstance, Outcome, PartsLater, PartyResult
 from foedus.report.words import term_words
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def plain(value: Any) -> Any:
         return {name: plain(getattr(value, name)) for name in fields}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | PartsLater):
         return [plain(v) for v in value]
     return value
 
