@@ -5,11 +5,9 @@ clingo is a benchmark-only dependency (requirements-bench.lock): without it thes
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -25,19 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 TREATY = ROOT / "treaties" / "sino_soviet_1950.md"
 SEED = ROOT / "timelines" / "sino_soviet_1950_1980.yaml"
 sys.path.insert(0, str(ROOT / "bench"))
+from bench_clingo import load_bridge  # noqa: E402
 from gen_timeline import generate, write_yaml  # noqa: E402
 
-
-def bridge() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("asp_bridge", ROOT / "bench" / "clingo" / "asp_bridge.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("asp_bridge", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-asp = bridge()
+asp = load_bridge()
 
 
 def compiled(*readings: str) -> CompiledTreaty:

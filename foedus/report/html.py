@@ -805,6 +805,21 @@ def _legend(front: list[str], y: float, compare: bool) -> float:
 # The page
 
 
+# On a phone (the report and the explorer alike): the summary wraps, the chart and wide tables scroll in
+# their boxes, and a table marked `stack` shows each row as a card, its cells named by data-label.
+_PHONE = """
+  .summary { grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); }
+  .chart svg { min-width: 760px; }
+  .table-box > table:not(.stack) { width: max-content; min-width: 100%; max-width: 760px; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack caption { display: block; }
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack tr { border: 1px solid var(--line); border-radius: 6px; margin-bottom: 0.6rem; }
+  table.stack td { border: none; border-top: 1px solid var(--line); }
+  table.stack td:first-child { border-top: none; }
+  table.stack td[data-label]::before { content: attr(data-label); display: block; font-size: 0.78rem;
+    color: var(--muted); }
+"""
+
 _CSS = """
 :root { --ink: #222; --muted: #5f5f5f; --line: #d9d9d9; --bg: #fff; --soft: #f6f7f9; --accent: #1f5f99; }
 * { box-sizing: border-box; }
@@ -862,20 +877,15 @@ footer { margin-top: 3rem; color: var(--muted); font-size: 0.85rem; }
   main { padding: 0.8rem 0.7rem 2rem; }
   dl.facts { grid-template-columns: minmax(0, 1fr); }
   dl.facts dt { margin-top: 0.3rem; }
-  .summary { grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); }
-  .chart svg { min-width: 760px; }
-  .table-box > table:not(.stack) { width: max-content; min-width: 100%; max-width: 760px; }
-  table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack caption { display: block; }
-  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  table.stack tr { border: 1px solid var(--line); border-radius: 6px; margin-bottom: 0.6rem; }
-  table.stack td { border: none; border-top: 1px solid var(--line); }
-  table.stack td:first-child { border-top: none; }
-  table.stack td[data-label]::before { content: attr(data-label); display: block; font-size: 0.78rem;
-    color: var(--muted); }
-  nav.toc a { display: inline-block; margin: 0 0.8rem 0.2rem 0; }
+{phone}  nav.toc a { display: inline-block; margin: 0 0.8rem 0.2rem 0; }
 }
 @media print { .chart { overflow: visible; } .chart svg { min-width: 0; } }
-"""
+""".replace("{phone}", _PHONE.lstrip("\n"))
+
+
+def phone_css() -> str:
+    """The rules a page needs on a phone's screen that the explorer shares with the report."""
+    return "@media (max-width: 600px) {\n" + _PHONE.lstrip("\n") + "}"
 
 
 def badge_css() -> str:

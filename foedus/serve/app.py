@@ -56,7 +56,7 @@ from foedus.model.treaty import Treaty
 from foedus.parse.located_yaml import SourceMap
 from foedus.parse.timeline import _EVENT_KEYS, events_from_tree, parse_yaml_timeline, read_timeline
 from foedus.report import json_report
-from foedus.report.html import View, article_paragraphs, badge_css, chart_svg, render_views
+from foedus.report.html import View, article_paragraphs, badge_css, chart_svg, phone_css, render_views
 from foedus.report.words import TreatyWords
 
 TREATY_SUFFIXES = (".md", ".markdown")
@@ -472,7 +472,8 @@ class App:
         name, ctype = _STATIC[path]
         data = resources.files("foedus.serve").joinpath("static", name).read_bytes()
         if name == "app.css":
-            data += ("\n/* state colours, shared with the HTML report */\n" + badge_css() + "\n").encode("utf-8")
+            data += ("\n/* state colours and the phone's tables, shared with the HTML report */\n" + badge_css() + "\n"
+                     + phone_css() + "\n").encode("utf-8")
         headers = {"Content-Security-Policy": _PAGE_CSP} if name.endswith(".html") else {}
         headers["Cache-Control"] = "no-cache"
         return Response(200, ctype, data, headers)
