@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from foedus.evaluate import bind_timeline, evaluate
 from foedus.evaluate.engine import Run
 from foedus.evaluate.prepared import Prepared, prepare
 from foedus.evaluate.relations import TimelineFacts
-from foedus.evaluate.results import Outcome
+from foedus.evaluate.results import LifecycleResult, Outcome
 from foedus.evaluate.run import outcome_of, timeline_facts
 from foedus.model.events import Event, Timeline
 from foedus.model.load import load_treaty
@@ -55,6 +56,7 @@ class Session:
     _changes: tuple[date, Session] | None = field(default=None, repr=False)
     _facts: TimelineFacts | None = field(default=None, repr=False)
     _words: TreatyWords | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     checkpoint_days: int = CHECKPOINT_DAYS
 
     def _timeline_facts(self) -> TimelineFacts:
@@ -100,11 +102,19 @@ class Session:
             first, base = self._changes
             if day < first:  # before the change, the what-if is its base
                 return base.outcome(day)
-            start = base._checkpoint_before(first)
-            if start is not None:
-                resumed = start.resumed(self.timeline.events, self._timeline_facts())
-                return outcome_of(resumed.advance(day), self.timeline)
+            return self.forward(day).outcome(day)
         return evaluate(self.compiled, self.timeline, day)
+
+    def forward(self, first: date) -> Forward:
+        """One run of this session that goes forward from ``first`` through the days asked in turn (a what-if's
+        resumes from its base's last checkpoint before its first change and before ``first``)."""
+        facts = self._timeline_facts()
+        if self._changes is not None:
+            change, base = self._changes
+            start = base._checkpoint_before(min(change, first + timedelta(days=1)))
+            if start is not None:
+                return Forward(start.resumed(self.timeline.events, facts), self.timeline)
+        return Forward(Run(self.compiled, self.timeline.events, facts, self.timeline.vocabulary), self.timeline)
 
     def what_if(self, added: Sequence[Event] = (), removed: Iterable[str] = ()) -> Session:
         """This session with events ``added`` (as read, not yet bound) and the events whose ids are in
@@ -132,18 +142,19 @@ class Session:
 
     def _checkpoint_before(self, day: date) -> Run | None:
         """A run of this session settled up to the latest checkpoint before ``day`` (None: none is)."""
-        if self._checkpoints is None:
-            self._checkpoints = []
-            days = sorted({e.date for e in self.timeline.events})
-            if days:
-                run = Run(self.compiled, self.timeline.events, self._timeline_facts(),
-                          self.timeline.vocabulary)
-                # About sixteen checkpoints, evenly over the record's distinct days, none closer than
-                # ``checkpoint_days``: copying a run costs about as much as settling that many days afresh.
-                step = max(self.checkpoint_days, len(days) // 16)
-                for d in days[step - 1::step]:
-                    run.advance(d)
-                    self._checkpoints.append((d, run.fork()))
+        with self._lock:  # what-ifs of one session may ask at once
+            if self._checkpoints is None:
+                self._checkpoints = []
+                days = sorted({e.date for e in self.timeline.events})
+                if days:
+                    run = Run(self.compiled, self.timeline.events, self._timeline_facts(),
+                              self.timeline.vocabulary)
+                    # About sixteen checkpoints, evenly over the record's distinct days, none closer than
+                    # ``checkpoint_days``: copying a run costs about as much as settling that many days afresh.
+                    step = max(self.checkpoint_days, len(days) // 16)
+                    for d in days[step - 1::step]:
+                        run.advance(d)
+                        self._checkpoints.append((d, run.fork()))
         i = bisect_left([d for d, _ in self._checkpoints], day) - 1
         return self._checkpoints[i][1] if i >= 0 else None
 
@@ -225,6 +236,27 @@ class Session:
     def run(self, on: date | str) -> dict[str, Any]:
         return self.run_dict(self.outcome(on))
 
+
+
+class Forward:
+    """A run going forward through the days asked in turn, in order: the lifecycle on each is read from the
+    run as it stands (nothing copied); the whole outcome only on the last day asked, where the run ends."""
+
+    def __init__(self, run: Run, timeline: Timeline):
+        self.run = run
+        self.timeline = timeline
+
+    def _to(self, day: date) -> Run:
+        settled = self.run.day
+        if settled is not None and day < settled:
+            raise ValueError(f"the run has settled up to {settled}; it cannot answer {day}")
+        return self.run.advance(day)
+
+    def lifecycle(self, day: date) -> LifecycleResult:
+        return self._to(day).led.result()
+
+    def outcome(self, day: date) -> Outcome:
+        return outcome_of(self._to(day), self.timeline)
 
 def as_date(value: date | str, what: str = "--on") -> date:
     if isinstance(value, date):

@@ -401,6 +401,7 @@ def test_what_if_answers_as_the_timeline_with_the_events_written_in(app: App, tm
     written = tmp_path / "with_attack.yaml"
     written.write_text(source.replace("\nevents:\n", "\nevents:\n" + added, 1), encoding="utf-8")
     scratch = api.open_session(TREATIES / "sino_soviet_1950.md", written, None)
+    alone = App(TREATIES, tmp_path)  # the explorer with the written timeline as its own
     for on in ("1950-06-01", "1962-04-30", "1962-05-01", "1962-06-01", "1979-06-01", "1985-01-01"):
         code, d = post(app, "/api/status", {**BASE, "on": on, "events": ATTACK})
         assert code == 200, d
@@ -408,3 +409,6 @@ def test_what_if_answers_as_the_timeline_with_the_events_written_in(app: App, tm
         for key in ("in_force", "expires_on", "ends_on", "notice_deadline"):
             assert d["status"][key] == want[key], (on, key)
         assert states(d) == {n["id"]: n["state"] for n in want["norms"]}, on
+        code, e = post(alone, "/api/status", {**BASE, "timeline": written.name, "on": on})
+        assert code == 200, e
+        assert d["key_dates"] == e["key_dates"] and states(d) == states(e), on

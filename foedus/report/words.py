@@ -123,6 +123,7 @@ class Names:
     def __init__(self, registry: StateRegistry | None = None, extra: Mapping[str, str] | None = None):
         self.registry = registry
         self.extra = dict(extra or {})
+        self._short: dict[tuple[str, bool], str] = {}  # a report names the same few states many times
 
     def knows(self, sid: str) -> bool:
         return sid in self.extra or (self.registry is not None and self.registry.state(sid) is not None)
@@ -141,12 +142,17 @@ class Names:
     def short(self, sid: str, article: bool = True) -> str:
         """The state as a sentence names it: its initials where historians use them ("the USSR", "the PRC"),
         else its name ("Japan", "the United Kingdom"). ``article``: with "the" where English wants it."""
-        name, code = self.name(sid), self.code(sid)
-        if name != code and _initialism(code, name):
-            return f"the {code}" if article else code
-        if article and name.startswith(_THE):
-            return f"the {name}"
-        return name
+        said = self._short.get((sid, article))
+        if said is None:
+            name, code = self.name(sid), self.code(sid)
+            if name != code and _initialism(code, name):
+                said = f"the {code}" if article else code
+            elif article and name.startswith(_THE):
+                said = f"the {name}"
+            else:
+                said = name
+            self._short[(sid, article)] = said
+        return said
 
     def label(self, sid: str) -> str:
         """Name and code: "People's Republic of China (PRC)"."""

@@ -37,7 +37,7 @@ from foedus.compile import compile_treaty, reading_names
 from foedus.dates import Duration
 from foedus.errors import FoedusError, Location, clip, quoted
 from foedus.evaluate import bind_timeline
-from foedus.evaluate.results import Outcome
+from foedus.evaluate.results import Change, Outcome
 from foedus.limits import (
     IDLE_TIMEOUT_SECONDS,
     LISTEN_BACKLOG,
@@ -216,15 +216,20 @@ class _Loaded:
                 or [date(2000, 1, 1)]
         start = _year_shift(min(anchors), -1)
         far = max([*days, *anchors])
-        lc = self.fixed(far).lifecycle
+        # One run forward: the lifecycle after the last event, on the end it then foresees, and the whole
+        # outcome five years on (kept: the key dates and every what-if's diff read it).
+        ahead = self.session.forward(far)
+        lc = ahead.lifecycle(far)
         end = lc.ends_on or lc.expires_on
         if end is None:
             end = far
         # Time-driven changes after the last event (an expiry known in advance) are covered too.
-        lc = self.fixed(max(end, far)).lifecycle
+        lc = ahead.lifecycle(max(end, far))
         end = lc.ends_on or lc.expires_on or end
-        end = max(end, far)
-        return start, _year_shift(end, 5)
+        stop = _year_shift(max(end, far), 5)
+        final = ahead.outcome(stop)
+        self._fixed.get(stop, lambda: final)
+        return start, stop
 
 
 class App:
@@ -613,7 +618,7 @@ class App:
             "changes_on_day": self._changes_on(s.session.words, outcome, on),
         }
         if base is not None:
-            out["baseline"] = base.session.status_dict(base.outcome(on))
+            out["baseline"] = base.session.status_at(on)  # prepared: answered from its history
             out["diff"] = _diff(out["baseline"], out["status"])
             out["diff"]["changes"] = _changes_diff(s.session.words, base.fixed(end), s.fixed(end))
         return out
@@ -830,24 +835,20 @@ def _changes_diff(words: TreatyWords, without: Outcome, with_added: Outcome) -> 
     """State changes over the whole range (both outcomes as of its end) that happen only with, or only
     without, the added events; in words, with the subject's id and the recorded reason beside them."""
     instances = {i.id: i for o in (without, with_added) for i in o.instances}
-    said: dict[tuple[str, str, str, str, str], tuple[str, str]] = {}
+    Key = tuple[str, str, str, str, str]
 
-    def changes(o: Outcome) -> set[tuple[str, str, str, str, str]]:
-        out = set()
-        for c in o.changes():
-            key = (c.date.isoformat(), c.subject, c.before, c.after, c.because)
-            said.setdefault(key, (words.subject(c.subject, instances), words.because(c)))
-            out.add(key)
-        return out
+    def changes(o: Outcome) -> dict[Key, Change]:
+        return {(c.date.isoformat(), c.subject, c.before, c.after, c.because): c for c in o.changes()}
 
     b, w = changes(without), changes(with_added)
 
-    def rows(items: set[tuple[str, str, str, str, str]]) -> list[dict[str, Any]]:
-        return [{"date": d, "subject": sub, "label": said[(d, sub, x, y, why)][0], "before": x, "after": y,
-                 "because": said[(d, sub, x, y, why)][1], "because_recorded": why}
+    def rows(items: set[Key], found: dict[Key, Change]) -> list[dict[str, Any]]:
+        # only the changes that differ are put in words
+        return [{"date": d, "subject": sub, "label": words.subject(sub, instances), "before": x, "after": y,
+                 "because": words.because(found[(d, sub, x, y, why)]), "because_recorded": why}
                 for d, sub, x, y, why in sorted(items)]
 
-    return {"only_with": rows(w - b), "only_without": rows(b - w)}
+    return {"only_with": rows(w.keys() - b.keys(), w), "only_without": rows(b.keys() - w.keys(), b)}
 
 
 # ---------------------------------------------------------------------------------------------
