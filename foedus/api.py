@@ -27,7 +27,7 @@ from foedus.parse.timeline import build_timeline, read_timeline, with_changes
 from foedus.report import json_report
 from foedus.report.words import TreatyWords
 
-_SPANS_KEPT = 4096  # statuses a prepared session keeps rendered (a long record has more spans)
+_SPANS_KEPT = 256  # statuses a prepared session keeps rendered (a long record has more spans)
 
 
 # The fewest distinct days between two checkpoints of a session's run (see Session.what_if).
@@ -50,6 +50,7 @@ class Session:
     _spans: list[tuple[date, date, dict[str, Any]]] = field(default_factory=list, repr=False)
     _prepared: Prepared | None = field(default=None, repr=False)
     _whole: dict[int, dict[str, Any]] | None = field(default=None, repr=False)
+    _rendered: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)  # findings, changes by id
     _by_step: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
     _checkpoints: list[tuple[date, Run]] | None = field(default=None, repr=False)  # (settled up to, run)
     # a what-if: (the first day its change can affect, the session it changes)
@@ -166,10 +167,11 @@ class Session:
             cached = self._by_step.get(step)
             if cached is None:
                 if self._whole is None:  # each instance's record as it ends, rendered once
-                    self._whole = {id(r): json_report.instance_dict(r, self.words) for r in prepared.instances}
+                    self._whole = {id(r): json_report.instance_dict(r, self.words, self._rendered)
+                                   for r in prepared.instances}
                 o = prepared.outcome(on)
                 cached = json_report.status_dict(o, self.words, timeline_given=self.timeline_given,
-                                                 later=self.entry_later(o), whole=self._whole)
+                                                 later=self.entry_later(o), whole=self._whole, memo=self._rendered)
                 if len(self._by_step) >= _SPANS_KEPT:
                     self._by_step.pop(next(iter(self._by_step)))
                 self._by_step[step] = cached
@@ -200,6 +202,7 @@ class Session:
         self._prepared = prepare(self.compiled, self.timeline, start, stop, self._timeline_facts())
         self._whole = None
         self._by_step = {}
+        self._rendered = {}
 
     def _span(self, o: Outcome) -> tuple[date, date]:
         """The interval around ``o.as_of`` on which the status stays the same."""

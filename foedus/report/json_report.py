@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from foedus.evaluate.results import Change, NormInstance, Outcome, PartsLater, PartyResult
+from foedus.evaluate.results import Change, Finding, NormInstance, Outcome, PartsLater, PartyResult
 from foedus.report.words import term_words
 
 if TYPE_CHECKING:
@@ -45,19 +45,30 @@ def change_order(c: Change) -> tuple[date, int, str]:
     return (c.date, {"treaty": 0, "term": 1}.get(c.subject, 2), c.subject)
 
 
-def instance_dict(i: NormInstance, tw: TreatyWords | None = None) -> dict[str, Any]:
-    """A norm instance; with ``tw``, also its duty in words (``label``) and each finding's sentence."""
+def finding_dict(f: Finding, tw: TreatyWords | None = None) -> dict[str, Any]:
+    return {"date": f.date.isoformat(), "event": f.event, "verdict": f.verdict, "says": f.says,
+            **({"act": f.act, "unknown": plain(f.unknown)} if f.act or f.unknown else {}),
+            **({"sentence": tw.finding(f), "event_title": tw.event(f.event)} if tw is not None else {})}
+
+
+def instance_dict(i: NormInstance, tw: TreatyWords | None = None,
+                  memo: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A norm instance; with ``tw``, also its duty in words (``label``) and each finding's sentence. ``memo``:
+    the dicts of findings and changes already rendered, by the id of the record (records never change; a
+    prepared session's history shares them between dates, and so do the dicts)."""
+    if memo is None:
+        history = [change_dict(c) for c in i.history]
+        findings = [finding_dict(f, tw) for f in i.findings]
+    else:
+        history = [memo.get(id(c)) or memo.setdefault(id(c), change_dict(c)) for c in i.history]
+        findings = [memo.get(id(f)) or memo.setdefault(id(f), finding_dict(f, tw)) for f in i.findings]
     out = {
         "id": i.id, "norm": i.norm, "kind": i.kind, "article": i.article, "paragraph": i.paragraph,
         "category": i.category, "bearer": i.bearer, "counterparty": i.counterparty, "state": i.state,
         "created_on": i.created_on.isoformat(), "deadline": _iso(i.deadline), "ended_on": _iso(i.ended_on),
         "since": i.since.isoformat(),
         "trigger_event": i.trigger_event, "bindings": dict(i.bindings), "summary": i.summary,
-        "history": [change_dict(c) for c in i.history],
-        "findings": [{"date": f.date.isoformat(), "event": f.event, "verdict": f.verdict, "says": f.says,
-                      **({"act": f.act, "unknown": plain(f.unknown)} if f.act or f.unknown else {}),
-                      **({"sentence": tw.finding(f), "event_title": tw.event(f.event)} if tw is not None else {})}
-                     for f in i.findings],
+        "history": history, "findings": findings,
     }
     if tw is not None:
         out["label"] = tw.instance(i)
@@ -67,7 +78,8 @@ def instance_dict(i: NormInstance, tw: TreatyWords | None = None) -> dict[str, A
 
 
 def status_dict(o: Outcome, tw: TreatyWords | None = None, *, timeline_given: bool = True,
-                later: date | None = None, whole: Mapping[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+                later: date | None = None, whole: Mapping[int, dict[str, Any]] | None = None,
+                memo: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
     """The status as of the date: the fields scripts rely on, and the detail behind them. With ``tw`` (the
     treaty's words), also what is said on the terminal: each duty's ``label``, the term's ``name`` and,
     when its entry into force waits for acts the record lacks, ``not_in_force`` (``later``: the day the
@@ -101,8 +113,8 @@ def status_dict(o: Outcome, tw: TreatyWords | None = None, *, timeline_given: bo
         "notice_deadline": plain(lc.notice_deadline),
         "notice_deadline_inclusive": lc.notice_inclusive,
         "next_deadline": plain(next_deadline),
-        "norms": [instance_dict(i, tw) for i in o.instances] if whole is None
-        else [whole.get(id(i)) or instance_dict(i, tw) for i in o.instances],
+        "norms": [instance_dict(i, tw, memo) for i in o.instances] if whole is None
+        else [whole.get(id(i)) or instance_dict(i, tw, memo) for i in o.instances],
         "invalid_acts": plain(o.invalid_acts),
         "parties": [party_dict(p) for p in lc.parties],
         "extension_fixed_since": plain(lc.extension_fixed_since),
