@@ -112,7 +112,8 @@ class Session:
         facts = self._timeline_facts()
         if self._changes is not None:
             change, base = self._changes
-            start = base._checkpoint_before(min(change, first + timedelta(days=1)))
+            after = first + timedelta(days=1) if first < date.max else first  # a checkpoint on ``first`` will do
+            start = base._checkpoint_before(min(change, after))
             if start is not None:
                 return Forward(start.resumed(self.timeline.events, facts), self.timeline)
         return Forward(Run(self.compiled, self.timeline.events, facts, self.timeline.vocabulary), self.timeline)

@@ -412,3 +412,12 @@ def test_what_if_answers_as_the_timeline_with_the_events_written_in(app: App, tm
         code, e = post(alone, "/api/status", {**BASE, "timeline": written.name, "on": on})
         assert code == 200, e
         assert d["key_dates"] == e["key_dates"] and states(d) == states(e), on
+
+
+def test_a_what_if_on_the_calendars_last_day(app: App) -> None:
+    """An event on 9999-12-31 is a valid what-if: the range and the run going forward stop at the calendar's end."""
+    last = [{"date": "9999-12-31", "type": "armed_attack", "actors": ["JPN"], "targets": ["PRC"],
+             "attributes": {"state_of_war": "true"}}]
+    code, d = post(app, "/api/status", {**BASE, "on": "1960-01-01", "events": last})
+    assert code == 200, d
+    assert d["status"]["in_force"] is True
