@@ -133,6 +133,20 @@ def test_an_unknown_part_says_which_fact_the_record_lacks(names: Names) -> None:
         "the record does not say whether the attack brought a state of war"
 
 
+def test_a_guard_for_a_field_the_record_may_lack_is_not_said(names: Names) -> None:
+    """`not has('stage') or event.stage != 'in force'` is false when the stage is 'in force': that is the reason;
+    that the record gives a stage follows from it."""
+    words = Words(names)
+    settlement = Event("s", date(1956, 10, 19), "peace_settlement", ("USSR",), ("JPN",),
+                       attributes={"stage": "in force"})
+    part = Part("not has('stage') or event.stage != 'in force'", False,
+                {"has('stage')": True, "event.stage": "in force", "event.stage != 'in force'": False})
+    said = words.part(part, settlement.date, settlement)
+    assert said == "the stage is 'in force'", said
+    out = flat(cli("explain", str(SEED), "consultation", "--events", str(SEED_EVENTS), "--on", "1990-01-01"))
+    assert "not triggered — the stage is 'in force'" in out and "the record gives the stage" not in out
+
+
 def test_explanations_speak_of_states_and_days_and_keep_the_code_for_verbose() -> None:
     args = ["explain", SEED, "mutual-assistance", "-e", SEED_EVENTS, "--on", "1953-12-31"]
     said = flat(cli(*args, "--add-event", "1951-06-01 armed_attack actor=USA target=PRC state_of_war=true"))

@@ -31,6 +31,7 @@ from foedus.parse.expressions import (
     Name,
     Not,
     Or,
+    names_in,
     parse_expression,
     unparse,
 )
@@ -554,7 +555,10 @@ class _Ctx:
             xs = [x for x in _flat(node, And) if self.truth(x) is False] or list(_flat(node, And))
             return " and ".join(self.false(x) for x in xs)
         if isinstance(node, Or):
-            return " and ".join(self.false(x) for x in _flat(node, Or))
+            xs = list(_flat(node, Or))
+            # `not has('f') or event.f …`: once the second part is false the record gives f; say only that part
+            xs = [x for x in xs if not any(_guards(x, y) for y in xs if y is not x)] or xs
+            return " and ".join(self.false(x) for x in xs)
         if isinstance(node, Not):
             return self.true(node.operand)
         return self.atom(node, False)
@@ -581,6 +585,16 @@ class _Ctx:
         if isinstance(node, Not):
             return self.unknown(node.operand)
         return self.atom(node, True)
+
+
+def _guards(guard: Expr, other: Expr) -> bool:
+    """Whether ``guard`` is `not has('f')` and ``other`` reads the event's f (a guard for a field the record
+    may lack)."""
+    if not (isinstance(guard, Not) and isinstance(guard.operand, Call) and guard.operand.func == "has"
+            and guard.operand.args and isinstance(guard.operand.args[0], Lit)):
+        return False
+    field = str(guard.operand.args[0].value)
+    return any(isinstance(n, Name) and n.path[:2] == ("event", field) for n in names_in(other))
 
 
 def _flat(node: Expr, kind: type) -> list[Expr]:
