@@ -19,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from foedus.files import replace_text
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -116,14 +117,7 @@ def cached_lark(grammar: str, **options: Any) -> Lark:
         body = to_json({"format": _FORMAT, "data": data, "memo": memo})
         text = hashlib.sha256(body.encode("utf-8")).hexdigest() + "\n" + body
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".lark-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, entry)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        replace_text(entry, text, ".lark-")
     except (OSError, TypeError):
         pass  # a cache that cannot be written only costs time
     return parser

@@ -132,6 +132,18 @@ def parse_iso(text: str) -> date:
     return _parse_iso(text if isinstance(text, str) else str(text))
 
 
+def day_or_none(value: object) -> date | None:
+    """A day an attribute holds (a date, or text in ISO form); None for anything else."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 @lru_cache(maxsize=1 << 16)  # a long timeline repeats its days; a date is immutable
 def _parse_iso(text: str) -> date:
     m = _ISO.fullmatch(text.strip())

@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,6 +101,19 @@ def write_text(path: str | Path, text: str, *, what: str = "output file") -> Non
     except OSError as exc:
         raise FoedusError(f"cannot write the {what} ({exc.strerror or exc})", where=Location(str(path)),
                           expected="a writable path") from None
+
+
+def replace_text(path: Path, text: str, prefix: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` whole or not at all: into a temporary file beside it (named with
+    ``prefix``), then put in its place; a reader never sees half a file. OSError is the caller's to handle."""
+    handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def csv_records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:

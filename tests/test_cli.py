@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, shared_file
+from helpers import ROOT, shared_file, split_history
 
 TREATY = str(ROOT / "treaties" / "sino_soviet_1950.md")
 HISTORY = str(ROOT / "timelines" / "sino_soviet_1950_1980.yaml")
@@ -187,13 +187,7 @@ def test_events_on_the_command_line_and_merged_timelines(tmp_path: Path) -> None
                         "--on", "1955-06-02")
     assert isinstance(explained, dict) and explained["event"]["source"] == "what-if given on the command line"
     # The same timeline split into two files gives the same answer.
-    text = Path(HISTORY).read_text(encoding="utf-8")
-    head, _, rest = text.partition("  # --- Korea")
-    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
-    first.write_text(head, encoding="utf-8")
-    second.write_text("timeline: rest\nstates:\n  JPN: {name: Japan, cow: 740, iso3: JPN}\n"
-                      "  USA: {name: United States of America, cow: 2, iso3: USA}\nevents:\n  # --- Korea" + rest,
-                      encoding="utf-8")
+    first, second = split_history(tmp_path)
     split = json_of("status", TREATY, "-e", str(first), "-e", str(second), "--on", "1979-06-01")
     whole = json_of("status", TREATY, "-e", HISTORY, "--on", "1979-06-01")
     assert isinstance(split, dict) and isinstance(whole, dict)

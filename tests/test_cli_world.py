@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, shared_file
+from helpers import ROOT, shared_file, split_history
 from typer.testing import CliRunner
 
 from foedus.cli import app
@@ -152,13 +152,7 @@ def test_a_partial_record_names_the_party_whose_ratification_is_missing(tmp_path
 
 
 def test_several_timelines_are_merged_and_events_added(tmp_path: Path) -> None:
-    text = Path(HISTORY).read_text(encoding="utf-8")
-    head, _, rest = text.partition("  # --- Korea")
-    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
-    first.write_text(head, encoding="utf-8")
-    second.write_text("timeline: rest\nstates:\n  JPN: {name: Japan, cow: 740, iso3: JPN}\n"
-                      "  USA: {name: United States of America, cow: 2, iso3: USA}\nevents:\n  # --- Korea" + rest,
-                      encoding="utf-8")
+    first, second = split_history(tmp_path)
     whole = as_json("world", "allies", "PRC", "--on", "1960-01-01", *FILES, *EVENTS)
     split = as_json("world", "allies", "PRC", "--on", "1960-01-01", *FILES, "-e", str(first), "-e", str(second))
     assert split == whole

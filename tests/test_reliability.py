@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import shared_file
+from helpers import bench_module, shared_file
 from test_reliability_scenarios import write_alliances
 from typer.testing import CliRunner
 
@@ -334,14 +334,7 @@ def test_a_state_outside_the_system_is_reported_and_kept(files: RecordFiles, tmp
 
 def _baseline() -> object:
     """bench/reliability_baseline.py, the pandas implementation the benchmark checks the engine against."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("reliability_baseline", ROOT / "bench" / "reliability_baseline.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("reliability_baseline", module)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("reliability_baseline")
 
 
 @pytest.mark.parametrize("reading", [[], ["within-30-days"], ["uses-of-force"], ["all-disputes", "aggressor-only"],

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from foedus.compile.compiler import CompiledNorm, CompiledPattern, CompiledTreaty
 from foedus.compile.conditions import Context, Facts, Part
-from foedus.dates import AmbiguousDate, add
+from foedus.dates import AmbiguousDate, add, day_or_none
 from foedus.errors import FoedusError, Location
 from foedus.evaluate import machines
 from foedus.evaluate.results import Change, Finding, NormInstance, PartsLater, TriggerCheck
@@ -528,15 +528,7 @@ def _names(text: str) -> list[str]:
 
 def _attribute_day(e: Event, name: str) -> date | None:
     """A day the event records as an attribute (a date or ``YYYY-MM-DD``); None when absent or not a day."""
-    value = e.attributes.get(name)
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    return day_or_none(e.attributes.get(name))
 
 
 def day_latest(e: Event) -> date:

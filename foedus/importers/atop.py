@@ -665,30 +665,29 @@ def _condition_part(kind: str, category: str, names: list[str], threat_role: str
         return f"{listed} in event.{threat_role}", f"only against {' or '.join(shown)}"
     if kind == "attacked":
         return "event.against_initiator == true", _CONDITION_WORDS[kind]
-    point = f"{kind}-condition"
-    _reading_point(readings, ReadingPoint(
-        id=point,
-        question=f"ATOP codes an obligation as conditional {_CONDITION_WORDS[kind]}; {_UNCHECKED[kind]}. "
-                 "Is the condition met?",
-        options={
-            "unknown": ReadingOption(says="the record cannot tell: the trigger stays undetermined"),
-            "met": ReadingOption(says="the condition is taken as met whenever the rest of the trigger holds"),
-        },
-        default="unknown",
-    ))
-    return f"(reading('{point}') == 'met' or unknown)", f"{_CONDITION_WORDS[kind]} ({_UNCHECKED[kind]})"
+    part = _unchecked_condition(readings, f"{kind}-condition",
+                                f"ATOP codes an obligation as conditional {_CONDITION_WORDS[kind]}; "
+                                f"{_UNCHECKED[kind]}. Is the condition met?",
+                                "the condition is taken as met whenever the rest of the trigger holds")
+    return part, f"{_CONDITION_WORDS[kind]} ({_UNCHECKED[kind]})"
 
 
 def _condition_reading(category: str, readings: list[ReadingPoint]) -> str:
     """The trigger part of a conditional obligation whose condition ATOP does not name, with its reading point."""
-    point = f"{category}-condition"
+    return _unchecked_condition(readings, f"{category}-condition",
+                                f"ATOP codes the {category} obligation as conditional but the alliance file does "
+                                "not say on what; is the condition met?",
+                                "the condition is taken as met: the obligation applies to every attack")
+
+
+def _unchecked_condition(readings: list[ReadingPoint], point: str, question: str, met: str) -> str:
+    """A trigger part for a condition the record cannot check, and the reading point that decides it:
+    undetermined by default, or taken as met."""
     _reading_point(readings, ReadingPoint(
-        id=point,
-        question=f"ATOP codes the {category} obligation as conditional but the alliance file does not say on what; "
-                 "is the condition met?",
+        id=point, question=question,
         options={
             "unknown": ReadingOption(says="the record cannot tell: the trigger stays undetermined"),
-            "met": ReadingOption(says="the condition is taken as met: the obligation applies to every attack"),
+            "met": ReadingOption(says=met),
         },
         default="unknown",
     ))

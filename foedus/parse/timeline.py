@@ -142,39 +142,43 @@ def parse_yaml_timeline(text: str, file: str, vocabulary: Vocabulary | None = No
     # Each event is checked and built as soon as its entry is read: no position is kept for every
     # value of a long timeline, only the events.
     tree, smap = load(text, file, hooks={("events",): event})
-    if not isinstance(tree, dict):
-        raise FoedusError("a timeline must be a mapping", where=smap.locate(()),
-                          expected="keys `timeline`, `events` (and `states`, `description`)")
-    _check_keys(tree, smap)
+    _timeline_mapping(tree, smap, "`states`, `description`")
     states = _states(tree.get("states") or {}, smap)
-    name = _optional_text(tree, smap, "timeline") or Path(file).stem
-    description = _optional_text(tree, smap, "description") or ""
-    hypothetical = tree.get("hypothetical", False)
-    if not isinstance(hypothetical, bool):
-        raise FoedusError("`hypothetical` must be true or false", where=smap.locate(("hypothetical",)),
-                          expected="true or false")
-    return _finish(name, description, list(tree["events"]), states, file, hypothetical,
+    return _finish(*_heading(tree, smap, file), list(tree["events"]), states, file, _hypothetical(tree, smap),
                    vocab if vocabulary is not None else None)
 
 
 def _declaring_timeline(text: str, file: str, vocab: Vocabulary, given: bool) -> Timeline:
     tree, smap = load(text, file)
-    if not isinstance(tree, dict):
-        raise FoedusError("a timeline must be a mapping", where=smap.locate(()),
-                          expected="keys `timeline`, `events` (and `states`, `description`, `event_types`)")
-    _check_keys(tree, smap)
+    _timeline_mapping(tree, smap, "`states`, `description`, `event_types`")
     declared = tree.get("event_types")
     if declared is not None:
         vocab = vocab.extended(declared, where=Location(file), smap=smap, path=("event_types",))
     events, states = events_from_tree(tree, smap, file, vocabulary=vocab)
-    name = _optional_text(tree, smap, "timeline") or Path(file).stem
-    description = _optional_text(tree, smap, "description") or ""
+    return _finish(*_heading(tree, smap, file), events, states, file, _hypothetical(tree, smap),
+                   vocab if declared is not None or given else None)
+
+
+def _timeline_mapping(tree: Any, smap: SourceMap, optional: str) -> None:
+    """A YAML timeline is a mapping of the known keys (``optional``: those it may have besides)."""
+    if not isinstance(tree, dict):
+        raise FoedusError("a timeline must be a mapping", where=smap.locate(()),
+                          expected=f"keys `timeline`, `events` (and {optional})")
+    _check_keys(tree, smap)
+
+
+def _heading(tree: dict[str, Any], smap: SourceMap, file: str) -> tuple[str, str]:
+    """The timeline's name (default: the file's stem) and description."""
+    return (_optional_text(tree, smap, "timeline") or Path(file).stem,
+            _optional_text(tree, smap, "description") or "")
+
+
+def _hypothetical(tree: dict[str, Any], smap: SourceMap) -> bool:
     hypothetical = tree.get("hypothetical", False)
     if not isinstance(hypothetical, bool):
         raise FoedusError("`hypothetical` must be true or false", where=smap.locate(("hypothetical",)),
                           expected="true or false")
-    return _finish(name, description, events, states, file, hypothetical,
-                   vocab if declared is not None or given else None)
+    return hypothetical
 
 
 def _check_keys(tree: dict[str, Any], smap: SourceMap) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from foedus.dates import day_or_none
 from foedus.errors import FoedusError, Location
 from foedus.model.events import Event, State, Timeline
 
@@ -172,7 +173,7 @@ def record_from_timeline(timeline: Timeline, *, warnings: tuple[str, ...] = (), 
     joined: dict[str, list[Event]] = defaultdict(list)
     last = date(1816, 1, 1)
     for e in timeline.events:
-        last = max(last, e.date, *(_day(e.attributes.get(k)) or e.date
+        last = max(last, e.date, *(day_or_none(e.attributes.get(k)) or e.date
                                    for k in ("date_latest", "left_latest", "ends_latest")))
         key = conflict_id(e)
         if key is not None and e.type in ("war_joined", "dispute_joined"):
@@ -182,14 +183,3 @@ def record_from_timeline(timeline: Timeline, *, warnings: tuple[str, ...] = (), 
         has_disputes = any(e.type.startswith("dispute_") for e in timeline.events)
     return Record(timeline=timeline, states=dict(timeline.states), warnings=warnings, has_disputes=has_disputes,
                   as_of=last + timedelta(days=1), names=names, joined=dict(joined))
-
-
-def _day(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

@@ -111,11 +111,6 @@ class View:
         return self.session.timeline.events
 
     @cached_property
-    def numbers(self) -> dict[str, int]:
-        """Event id → its number in the report (1-based, in date order)."""
-        return {e.id: n for n, e in enumerate(self.events, start=1)}
-
-    @cached_property
     def event_by_id(self) -> dict[str, Event]:
         return {e.id: e for e in self.events}
 
@@ -591,13 +586,8 @@ def _bar_text(text: str, x1: float, x2: float, y: float, fill: str, size: float 
             f'pointer-events="none">{esc(text)}</text>')
 
 
-def _event_name(v: View, e: Event) -> str:
-    """The event as the chart names it: its title (its type in words, who acted toward whom) and its date."""
-    return v.words.event(e.id)
-
-
 def _event_tip(v: View, e: Event, as_of: date) -> str:
-    parts = [_event_name(v, e)]
+    parts = [v.words.event(e.id)]
     if e.title:  # a title of its own: say also what kind of event it is, and who took part
         parts.append(event_description(e, v.words.names))
     if e.source:
@@ -639,7 +629,7 @@ def _events_block(front: list[str], v: View, sc: _Scale, y: float, as_of: date) 
                      f'fill="{fill}" stroke="{colour}" stroke-width="1.5"/>')
         else:
             shape = f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="4.5" fill="{fill}" stroke="{colour}" stroke-width="1.5"/>'
-        name = _event_name(v, e) + ("" if used else " (after the report date: not used)")
+        name = v.words.event(e.id) + ("" if used else " (after the report date: not used)")
         front.append(
             f'<g class="event" data-event="{esc(e.id)}" data-date="{e.date.isoformat()}" data-type="{esc(e.type)}" '
             f'data-used="{"true" if used else "false"}" role="img" aria-label="{esc(name)}" tabindex="0">'

@@ -17,7 +17,6 @@ import os
 import re
 import socket
 import sys
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from foedus.dates import Duration
 from foedus.errors import FoedusError, Location, clip, quoted
 from foedus.evaluate import bind_timeline
 from foedus.evaluate.results import Change, Outcome
+from foedus.files import replace_text
 from foedus.limits import (
     IDLE_TIMEOUT_SECONDS,
     LISTEN_BACKLOG,
@@ -684,14 +684,7 @@ class App:
             raise _Refused(f"{target.name} is a link; refusing to write through it")
         if target.exists() and not overwrite:
             raise _Refused(f"a scenario named {target.name} already exists (send overwrite: true to replace it)", 409)
-        fd, tmp = tempfile.mkstemp(prefix=".scenario-", suffix=".yaml", dir=self.scenarios_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_text(target, text, ".scenario-")
         return {"saved": target.name, "timeline": SCENARIO_PREFIX + target.name, "events": len(source.events)
                 + len(unbound)}
 
